@@ -1,0 +1,238 @@
+"""The `multivector` command: a thin layer over the Python API in `multivector.api`.
+
+Exit status, for every command: 0 when every input was read, 1 when some input was
+skipped (each skip is reported on stderr, one line naming the file and the reason),
+2 for usage errors (unknown option, bad value, missing database).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import api
+from .clean import ChromeRules
+from .errors import MultivectorError
+from .ingest import DEFAULT_MAX_BYTES, IngestOptions, parse_date
+from .pipeline import build_pipeline
+from .records import Article, Skip
+from .store import Store
+
+EXIT_HELP = (
+    "Exit status: 0 when every input was read; 1 when some input was skipped (each skip is "
+    "reported on stderr with the file and the reason); 2 for usage errors."
+)
+
+app = typer.Typer(
+    name="multivector",
+    help=(
+        "Turn news and analysis articles about a country's foreign policy into structured, "
+        "measurable evidence: who engages with whom, who said what, which forecasts were made, "
+        "and how balanced the country's engagement is.\n\n" + EXIT_HELP
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files, folders (read recursively) or glob patterns: .txt, .html/.htm, "
+        ".json/.jsonl, .warc/.warc.gz.",
+        show_default=False,
+    ),
+]
+DbOpt = Annotated[
+    str,
+    typer.Option(
+        "--db", help="SQLite file, or a SQLAlchemy URL such as postgresql://user@host/dbname."
+    ),
+]
+MaxSizeOpt = Annotated[
+    float, typer.Option("--max-size", help="Skip files larger than this many megabytes.", min=0.001)
+]
+PublishedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--published",
+        help="Publication date (YYYY-MM-DD) for articles that state none. Without it, an "
+        "unknown date stays empty; it is never guessed.",
+    ),
+]
+BoilerplateOpt = Annotated[
+    Path | None,
+    typer.Option("--boilerplate", help="Your own site-chrome rules (TOML), replacing the bundled ones."),
+]
+FocusOpt = Annotated[
+    str | None,
+    typer.Option("--focus", help="ISO 3166 alpha-3 code of the focal country, e.g. KAZ."),
+]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"Error: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def _ingest_options(max_size: float, published: str | None, rules: Path | None) -> IngestOptions:
+    date = None
+    if published is not None:
+        date = parse_date(published)
+        if date is None:
+            raise _fail(f"--published {published!r} is not a date; use YYYY-MM-DD")
+    return IngestOptions(
+        max_bytes=int(max_size * 1_000_000), published=date, chrome=ChromeRules.load(rules)
+    )
+
+
+def _report_skip(item: Article | Skip) -> None:
+    if isinstance(item, Skip):
+        err.print(item.message, markup=False)
+
+
+@contextmanager
+def _progress(enabled: bool, label: str) -> Iterator[Any]:
+    """A progress display on stderr that counts articles; silent when not on a terminal."""
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.completed} articles"), TimeElapsedColumn(),
+        console=err, disable=not enabled, transient=True,
+    )
+    with progress:
+        task = progress.add_task(label, total=None)
+
+        def advance(item: Article | Skip) -> None:
+            _report_skip(item)
+            if isinstance(item, Article):
+                progress.advance(task)
+
+        yield advance
+
+
+@app.command()
+def analyze(
+    paths: PathsArg,
+    db: DbOpt = "multivector.db",
+    focus: FocusOpt = None,
+    max_size: MaxSizeOpt = DEFAULT_MAX_BYTES / 1_000_000,
+    published: PublishedOpt = None,
+    boilerplate: BoilerplateOpt = None,
+    batch_size: Annotated[int, typer.Option(help="Articles stored per transaction.", min=1)] = api.DEFAULT_BATCH,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+) -> None:
+    """Read a corpus, run every extraction step and store the results.
+
+    Articles already in the database (same text) are not added again, so re-running on the
+    same files, or after an interrupted run, is safe. Prints a summary at the end.
+    """
+    try:
+        options = _ingest_options(max_size, published, boilerplate)
+        pipeline = build_pipeline(resources=api.make_resources(focus=focus))
+        with Store(db) as store, _progress(progress and err.is_terminal, "Analysing") as listener:
+            summary = api.analyze(
+                paths, db=store, options=options, pipeline=pipeline, batch_size=batch_size,
+                listener=listener,
+            )
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(
+        f"articles: {summary.read} read, {summary.added} added, "
+        f"{summary.already_stored} already stored, {summary.skipped} skipped"
+    )
+    found = ", ".join(f"{n} {name}" for name, n in summary.records.items() if n)
+    if found:
+        typer.echo(f"records: {found}")
+    typer.echo(f"database: {db}")
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    format: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    focus: FocusOpt = None,
+    max_size: MaxSizeOpt = DEFAULT_MAX_BYTES / 1_000_000,
+    published: PublishedOpt = None,
+    boilerplate: BoilerplateOpt = None,
+) -> None:
+    """Print one JSON object per article with everything extracted from it; stores nothing.
+
+    Fields: doc, path, id, title, source, published, language, encoding, format, url,
+    boilerplate, mentions, persons, quotes, statements, forecasts, numbers (and text for
+    JSON and WARC inputs). See the README for each record's shape.
+    """
+    if format != "jsonl":
+        raise _fail(f"--format {format!r} is not supported; use jsonl")
+    try:
+        options = _ingest_options(max_size, published, boilerplate)
+        pipeline = build_pipeline(resources=api.make_resources(focus=focus))
+        skipped = 0
+        with out.open("w", encoding="utf-8") if out else _stdout() as sink:
+            for result in api.extract(paths, options=options, pipeline=pipeline):
+                if isinstance(result, Skip):
+                    skipped += 1
+                    _report_skip(result)
+                else:
+                    sink.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(1 if skipped else 0)
+
+
+@contextmanager
+def _stdout() -> Iterator[Any]:
+    yield sys.stdout
+
+
+@app.command()
+def articles(
+    db: DbOpt = "multivector.db",
+    format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: Annotated[int, typer.Option(help="Show at most this many articles.", min=1)] = 1000,
+) -> None:
+    """List the stored articles: id, file, title, source, date and language."""
+    columns = ["id", "doc", "title", "source", "published", "language", "chars"]
+    try:
+        with Store(db, create=False) as store:
+            rows = [{c: r[c] for c in columns} for r in store.iter_rows("articles", order_by=["doc", "id"], limit=limit)]
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+    emit_rows(rows, columns, format, title="Stored articles")
+
+
+def emit_rows(rows: list[dict[str, Any]], columns: list[str], format: str, *, title: str) -> None:
+    """Print rows as a rich table, JSON lines or CSV."""
+    if format == "json":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+    elif format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    elif format == "table":
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        Console(width=200).print(table)
+    else:
+        raise _fail(f"--format {format!r} is not supported; use table, json or csv")
+
+
+def main() -> None:
+    app()

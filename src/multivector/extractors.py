@@ -1,0 +1,11 @@
+"""Imports every module that registers an extraction step, in one place.
+
+A module joins the default pipeline by defining a `@step` and being listed here.
+"""
+
+from __future__ import annotations
+
+STEP_MODULES: tuple[str, ...] = ()
+
+for _name in STEP_MODULES:
+    __import__(f"multivector.{_name}")

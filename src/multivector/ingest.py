@@ -1,0 +1,337 @@
+"""Files in, articles out: one streaming pass over a corpus of .txt, .html, .json(l) and .warc.
+
+`read_articles` yields an `Article` for every article it can read and a `Skip` for every
+file (or line, or WARC record) it cannot, in a stable order, holding at most one file's
+worth of text in memory (JSONL and WARC are read record by record). Nothing is invented:
+a date that nothing states is None.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+from .clean import ChromeRules, analyse_layout
+from .errors import InputError
+from .language import detect_language
+from .records import Article, Skip, content_hash
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: Encodings the detector may choose among when a file is not UTF-8.
+FALLBACK_ENCODINGS = ("cp1251", "koi8_r", "cp1252", "latin_1", "iso8859_5", "mac_cyrillic")
+TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
+RECORD_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".warc": "warc"}
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+
+Item = Article | Skip
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to read a corpus. `published` is a user-supplied date for articles that state none."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    published: str | None = None
+    chrome: ChromeRules = field(default_factory=ChromeRules.load)
+
+
+def file_format(path: Path) -> str | None:
+    """The reader a file needs, by its name; None for files multivector does not read."""
+    name = path.name.lower()
+    if name.endswith((".warc.gz", ".warc")):
+        return "warc"
+    return TEXT_SUFFIXES.get(path.suffix.lower()) or RECORD_SUFFIXES.get(path.suffix.lower())
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
+    """Files named by each argument: a file, a folder (recursive, sorted) or a glob pattern."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        elif path.exists():
+            yield path
+        else:
+            matches = sorted(glob.glob(str(raw), recursive=True))
+            if not matches:
+                yield Skip(str(raw), "no such file, folder or matching pattern")
+            for match in matches:
+                if Path(match).is_file():
+                    yield Path(match)
+
+
+def parse_date(value: Any) -> str | None:
+    """An ISO date from a metadata value, or None when it cannot be read for sure."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    try:
+        return parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 first, then the most plausible of FALLBACK_ENCODINGS."""
+    if b"\x00" in data[:8192]:
+        raise InputError(source, "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=list(FALLBACK_ENCODINGS)).best()
+    if best is None or best.encoding is None:
+        raise InputError(
+            source,
+            "cannot decode text: not UTF-8 and no plausible encoding among "
+            + ", ".join(FALLBACK_ENCODINGS),
+        )
+    return str(best), best.encoding
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                source,
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                "(raise it with --max-size)",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(source, "file vanished before it could be read") from None
+    except OSError as exc:
+        raise InputError(source, f"cannot read file ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise InputError(source, "empty file")
+    return data
+
+
+def build_article(
+    text: str,
+    *,
+    doc: str,
+    path: str,
+    fmt: str,
+    options: IngestOptions,
+    title: str | None = None,
+    source: str | None = None,
+    published: str | None = None,
+    encoding: str | None = None,
+    url: str | None = None,
+) -> Article:
+    """An Article with chrome, headline and outlet found in the text, metadata taking priority."""
+    layout = analyse_layout(text, options.chrome)
+    return Article(
+        id=content_hash(text),
+        doc=doc,
+        path=path,
+        text=text,
+        title=title or layout.title,
+        source=source or layout.source,
+        published=published or options.published,
+        language=detect_language(text),
+        encoding=encoding,
+        format=fmt,
+        url=url,
+        boilerplate=layout.boilerplate,
+    )
+
+
+def _read_txt(path: Path, options: IngestOptions) -> Iterator[Item]:
+    text, encoding = decode(_read_file(path, options.max_bytes), str(path))
+    yield build_article(
+        text, doc=path.name, path=str(path), fmt="txt", encoding=encoding, options=options
+    )
+
+
+def _html_article(
+    html: str, *, doc: str, path: str, fmt: str, encoding: str, options: IngestOptions,
+    url: str | None = None,
+) -> Article:
+    from trafilatura import bare_extraction
+
+    result = bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    text = getattr(result, "text", None) if result is not None else None
+    if not text or not text.strip():
+        raise InputError(path, "no article text found in the HTML (malformed or empty page)")
+    return build_article(
+        text,
+        doc=doc,
+        path=path,
+        fmt=fmt,
+        options=options,
+        title=getattr(result, "title", None),
+        source=getattr(result, "sitename", None),
+        published=parse_date(getattr(result, "date", None)),
+        encoding=encoding,
+        url=url or getattr(result, "url", None),
+    )
+
+
+def _read_html(path: Path, options: IngestOptions) -> Iterator[Item]:
+    html, encoding = decode(_read_file(path, options.max_bytes), str(path))
+    yield _html_article(
+        html, doc=path.name, path=str(path), fmt="html", encoding=encoding, options=options
+    )
+
+
+def _json_article(obj: Any, *, path: Path, line: int | None, options: IngestOptions) -> Article:
+    if not isinstance(obj, dict):
+        raise InputError(str(path), "expected a JSON object with a 'text' field", line=line)
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(str(path), "no 'text' field (or it is empty)", line=line)
+    doc = obj.get("id") or obj.get("url") or (f"{path.name}:{line}" if line else path.name)
+    return build_article(
+        text,
+        doc=str(doc),
+        path=str(path),
+        fmt="jsonl" if line else "json",
+        options=options,
+        title=obj.get("title") or None,
+        source=obj.get("source") or None,
+        published=parse_date(obj.get("published")),
+        encoding="utf-8",
+        url=obj.get("url") or None,
+    )
+
+
+def _read_json(path: Path, options: IngestOptions) -> Iterator[Item]:
+    text, _ = decode(_read_file(path, options.max_bytes), str(path))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    items = data if isinstance(data, list) else data.get("articles", [data]) if isinstance(
+        data, dict
+    ) else [data]
+    for obj in items:
+        try:
+            yield _json_article(obj, path=path, line=None, options=options)
+        except InputError as exc:
+            yield Skip(exc.source, exc.reason, exc.line)
+
+
+def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from None
+    seen_any = False
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            seen_any = True
+            try:
+                if len(raw) > options.max_bytes:
+                    raise InputError(str(path), "line over the --max-size limit", line=number)
+                try:
+                    obj = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise InputError(str(path), "line is not UTF-8", line=number) from None
+                except json.JSONDecodeError as exc:
+                    raise InputError(str(path), f"invalid JSON ({exc.msg})", line=number) from None
+                yield _json_article(obj, path=path, line=number, options=options)
+            except InputError as exc:
+                yield Skip(exc.source, exc.reason, exc.line)
+    if not seen_any:
+        raise InputError(str(path), "empty file")
+
+
+def _read_warc(path: Path, options: IngestOptions) -> Iterator[Item]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    found = False
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                ctype = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in ctype.lower():
+                    continue
+                found = True
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                payload = record.content_stream().read()
+                try:
+                    if len(payload) > options.max_bytes:
+                        raise InputError(f"{path} [{url}]", "record over the --max-size limit")
+                    html, encoding = decode(payload, f"{path} [{url}]")
+                    yield _html_article(
+                        html, doc=url or path.name, path=str(path), fmt="warc",
+                        encoding=encoding, options=options, url=url,
+                    )
+                except InputError as exc:
+                    yield Skip(f"{path} [{url}]", exc.reason)
+    except (ArchiveLoadFailed, OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(str(path), f"not a readable WARC archive ({exc})") from None
+    if not found:
+        raise InputError(str(path), "WARC archive holds no HTML responses")
+
+
+_READERS = {
+    "txt": _read_txt,
+    "html": _read_html,
+    "json": _read_json,
+    "jsonl": _read_jsonl,
+    "warc": _read_warc,
+}
+
+
+def read_path(path: Path, options: IngestOptions) -> Iterator[Item]:
+    """Articles and skips of one file; never raises for bad input."""
+    fmt = file_format(path)
+    if fmt is None:
+        yield Skip(str(path), f"unsupported file type {path.suffix or '(no extension)'!r}")
+        return
+    try:
+        yield from _READERS[fmt](path, options)
+    except InputError as exc:
+        yield Skip(exc.source, exc.reason, exc.line)
+
+
+def read_articles(
+    paths: Iterable[str | Path], options: IngestOptions | None = None
+) -> Iterator[Item]:
+    """Every article and skip under `paths`, streamed in a stable order."""
+    options = options or IngestOptions()
+    for item in expand_paths(paths):
+        if isinstance(item, Skip):
+            yield item
+        else:
+            yield from read_path(item, options)
+
