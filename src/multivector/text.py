@@ -1,0 +1,84 @@
+"""Small, fast text helpers shared by the extraction steps: paragraphs, sentences, words.
+
+All return stand-off spans (start, end) into the unchanged text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+
+from .config import load_data
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+# A sentence ends at . ! ? (or …), optionally followed by closing quotes/brackets, then white space.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(load_data("abbreviations.toml")["abbreviations"])
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Each non-empty line, since scraped articles put one paragraph on a line."""
+    spans = []
+    for match in _PARAGRAPH.finditer(text):
+        start, end = match.span()
+        chunk = match.group()
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+    return spans
+
+
+def _ends_sentence(text: str, stop: int, after: int) -> bool:
+    """Whether the punctuation run ending at `stop` closes a sentence."""
+    if text[stop - 1] != ".":
+        return True
+    word_start = stop - 1
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    token = text[word_start : stop - 1].lstrip("\"'“‘«(")
+    if token in _abbreviations() or (len(token) == 1 and token.isupper()):
+        return False
+    nxt = text[after : after + 1]
+    return not (nxt and nxt.islower())
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences inside text[start:end], never crossing a line break."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in paragraph_spans(text[start:end]):
+        p_start += start
+        p_end += start
+        cursor = p_start
+        for match in _SENTENCE_END.finditer(text, p_start, p_end):
+            after = match.end()
+            while after < p_end and text[after].isspace():
+                after += 1
+            if _ends_sentence(text, match.start() + 1 if text[match.start()] == "." else match.end(), after):
+                spans.append((cursor, match.end()))
+                cursor = after
+        if cursor < p_end:
+            spans.append((cursor, p_end))
+    return spans
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Word tokens (letters/digits, with inner hyphens, apostrophes and dots)."""
+    for match in _WORD.finditer(text, start, len(text) if end is None else end):
+        yield match.span()
+
+
+def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]] | Sequence[object]) -> bool:
+    """True when [start, end) overlaps any span (tuples or objects with start/end)."""
+    for span in spans:
+        s, e = span if isinstance(span, tuple) else (span.start, span.end)  # type: ignore[attr-defined]
+        if start < e and s < end:
+            return True
+    return False
