@@ -214,6 +214,54 @@ def articles(
     emit_rows(rows, columns, format, title="Stored articles")
 
 
+@app.command()
+def evaluate(
+    paths: PathsArg,
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files (schema of shared/gold).")],
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    floors: Annotated[
+        Path | None,
+        typer.Option("--floors", help="JSON file of metric floors; exit 1 when one is missed."),
+    ] = None,
+    focus: FocusOpt = None,
+) -> None:
+    """Score extraction against hand annotations: precision, recall and F1 per record type.
+
+    Mentions need the exact span and code; quotes pair at overlap (IoU) >= 0.5, attribution
+    also needs the same speaker; forecasts and numbers pair at IoU >= 0.3. Optional gold
+    records (implicit, borderline, boilerplate, headline, in_name, ethnic) neither reward nor
+    penalise. Persons: how many gold persons with several name forms were merged into one,
+    and how many predicted persons wrongly join two gold persons.
+    """
+    from . import evaluate as ev
+
+    try:
+        gold_records = ev.load_gold(gold)
+        pipeline = build_pipeline(resources=api.make_resources(focus=focus))
+        predictions = (
+            r.to_json() for r in api.extract(paths, pipeline=pipeline) if not isinstance(r, Skip)
+        )
+        result = ev.evaluate(predictions, gold_records)
+        floor_values = json.loads(floors.read_text(encoding="utf-8"))["floors"] if floors else {}
+    except (MultivectorError, OSError, ValueError, KeyError) as exc:
+        raise _fail(str(exc)) from None
+    if format == "json":
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        rows = [{"record": name, **score.to_json()} for name, score in result.scores.items()]
+        emit_rows(rows, ["record", "tp", "fp", "fn", "precision", "recall", "f1"], "table",
+                  title="Extraction vs gold")
+        p = result.persons
+        typer.echo(f"persons: {p.merged}/{p.gold_multi_form} gold persons with several name forms "
+                   f"merged, {p.false_merges} false merges")
+        if result.missing:
+            typer.echo(f"no prediction for gold documents: {', '.join(result.missing)}")
+    failures = ev.check_floors(result, floor_values)
+    for failure in failures:
+        err.print(f"below floor: {failure}", markup=False)
+    raise typer.Exit(1 if failures or result.missing else 0)
+
+
 def emit_rows(rows: list[dict[str, Any]], columns: list[str], format: str, *, title: str) -> None:
     """Print rows as a rich table, JSON lines or CSV."""
     if format == "json":
