@@ -1,8 +1,8 @@
 """The Python API: what the CLI commands call.
 
-    >>> from multivector import extract, analyze
-    >>> for result in extract(["examples/corpus"]):
-    ...     print(result.to_json()["title"] if hasattr(result, "article") else result.message)
+>>> from multivector import extract, analyze
+>>> for result in extract(["examples/corpus"]):
+...     print(result.to_json()["title"] if hasattr(result, "article") else result.message)
 """
 
 from __future__ import annotations

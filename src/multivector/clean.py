@@ -86,8 +86,10 @@ def _is_short(line: Line, max_words: int) -> bool:
 
 def _looks_like_byline(line: Line) -> bool:
     words = line.text.split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not any(
-        ch in line.text for ch in ".,:;!?"
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and not any(ch in line.text for ch in ".,:;!?")
     )
 
 
@@ -151,7 +153,9 @@ def analyse_layout(text: str, rules: ChromeRules) -> Layout:
         spans.append(Boilerplate(line.start, line.end, "masthead"))
         if source is None and not rules.is_label(line):
             source = line.text
-    spans.extend(Boilerplate(ln.start, ln.end, "section-label") for ln in lines if rules.is_label(ln))
+    spans.extend(
+        Boilerplate(ln.start, ln.end, "section-label") for ln in lines if rules.is_label(ln)
+    )
     spans.extend(_teasers(lines, rules))
     merged = _merge(spans)
     title_line = next((ln for ln in lines if not inside(ln.start, ln.end, merged)), None)

@@ -74,7 +74,9 @@ PublishedOpt = Annotated[
 ]
 BoilerplateOpt = Annotated[
     Path | None,
-    typer.Option("--boilerplate", help="Your own site-chrome rules (TOML), replacing the bundled ones."),
+    typer.Option(
+        "--boilerplate", help="Your own site-chrome rules (TOML), replacing the bundled ones."
+    ),
 ]
 FocusOpt = Annotated[
     str | None,
@@ -107,9 +109,14 @@ def _report_skip(item: Article | Skip) -> None:
 def _progress(enabled: bool, label: str) -> Iterator[Any]:
     """A progress display on stderr that counts articles; silent when not on a terminal."""
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-        TextColumn("{task.completed} articles"), TimeElapsedColumn(),
-        console=err, disable=not enabled, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not enabled,
+        transient=True,
     )
     with progress:
         task = progress.add_task(label, total=None)
@@ -130,7 +137,9 @@ def analyze(
     max_size: MaxSizeOpt = DEFAULT_MAX_BYTES / 1_000_000,
     published: PublishedOpt = None,
     boilerplate: BoilerplateOpt = None,
-    batch_size: Annotated[int, typer.Option(help="Articles stored per transaction.", min=1)] = api.DEFAULT_BATCH,
+    batch_size: Annotated[
+        int, typer.Option(help="Articles stored per transaction.", min=1)
+    ] = api.DEFAULT_BATCH,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
 ) -> None:
     """Read a corpus, run every extraction step and store the results.
@@ -143,7 +152,11 @@ def analyze(
         pipeline = build_pipeline(resources=api.make_resources(focus=focus))
         with Store(db) as store, _progress(progress and err.is_terminal, "Analysing") as listener:
             summary = api.analyze(
-                paths, db=store, options=options, pipeline=pipeline, batch_size=batch_size,
+                paths,
+                db=store,
+                options=options,
+                pipeline=pipeline,
+                batch_size=batch_size,
                 listener=listener,
             )
     except MultivectorError as exc:
@@ -163,7 +176,9 @@ def analyze(
 def extract(
     paths: PathsArg,
     format: Annotated[str, typer.Option("--format", help="Output format: jsonl.")] = "jsonl",
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
     focus: FocusOpt = None,
     max_size: MaxSizeOpt = DEFAULT_MAX_BYTES / 1_000_000,
     published: PublishedOpt = None,
@@ -208,7 +223,10 @@ def articles(
     columns = ["id", "doc", "title", "source", "published", "language", "chars"]
     try:
         with Store(db, create=False) as store:
-            rows = [{c: r[c] for c in columns} for r in store.iter_rows("articles", order_by=["doc", "id"], limit=limit)]
+            rows = [
+                {c: r[c] for c in columns}
+                for r in store.iter_rows("articles", order_by=["doc", "id"], limit=limit)
+            ]
     except MultivectorError as exc:
         raise _fail(str(exc)) from None
     emit_rows(rows, columns, format, title="Stored articles")
@@ -217,7 +235,9 @@ def articles(
 @app.command()
 def evaluate(
     paths: PathsArg,
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files (schema of shared/gold).")],
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Folder of gold JSON files (schema of shared/gold).")
+    ],
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     floors: Annotated[
         Path | None,
@@ -249,11 +269,17 @@ def evaluate(
         typer.echo(json.dumps(result.to_json(), indent=2))
     else:
         rows = [{"record": name, **score.to_json()} for name, score in result.scores.items()]
-        emit_rows(rows, ["record", "tp", "fp", "fn", "precision", "recall", "f1"], "table",
-                  title="Extraction vs gold")
+        emit_rows(
+            rows,
+            ["record", "tp", "fp", "fn", "precision", "recall", "f1"],
+            "table",
+            title="Extraction vs gold",
+        )
         p = result.persons
-        typer.echo(f"persons: {p.merged}/{p.gold_multi_form} gold persons with several name forms "
-                   f"merged, {p.false_merges} false merges")
+        typer.echo(
+            f"persons: {p.merged}/{p.gold_multi_form} gold persons with several name forms "
+            f"merged, {p.false_merges} false merges"
+        )
         if result.missing:
             typer.echo(f"no prediction for gold documents: {', '.join(result.missing)}")
     failures = ev.check_floors(result, floor_values)

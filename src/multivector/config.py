@@ -30,7 +30,9 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"{p}: configuration file not found") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{p}: not valid TOML ({exc}); fix the file or remove the option") from None
+        raise ConfigError(
+            f"{p}: not valid TOML ({exc}); fix the file or remove the option"
+        ) from None
 
 
 def load_data(name: str, override: str | Path | None = None) -> dict[str, Any]:

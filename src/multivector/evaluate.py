@@ -56,8 +56,12 @@ class Score:
 
     def to_json(self) -> dict[str, float | int]:
         return {
-            "tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
         }
 
 
@@ -76,8 +80,10 @@ class PersonScore:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "gold_multi_form": self.gold_multi_form, "merged": self.merged,
-            "false_merges": self.false_merges, "unmerged": self.unmerged,
+            "gold_multi_form": self.gold_multi_form,
+            "merged": self.merged,
+            "false_merges": self.false_merges,
+            "unmerged": self.unmerged,
         }
 
 
@@ -92,10 +98,15 @@ class Evaluation:
 
     def metrics(self) -> dict[str, float]:
         """Flat metric name -> value, the keys the quality gate pins floors on."""
-        out = {f"{name}.{m}": getattr(s, m) for name, s in self.scores.items()
-               for m in ("precision", "recall", "f1")}
+        out = {
+            f"{name}.{m}": getattr(s, m)
+            for name, s in self.scores.items()
+            for m in ("precision", "recall", "f1")
+        }
         out["persons.merged_share"] = (
-            self.persons.merged / self.persons.gold_multi_form if self.persons.gold_multi_form else 1.0
+            self.persons.merged / self.persons.gold_multi_form
+            if self.persons.gold_multi_form
+            else 1.0
         )
         out["persons.false_merges"] = float(self.persons.false_merges)
         return out
@@ -138,8 +149,9 @@ def iou(a: Record, b: Record) -> float:
     return inter / union
 
 
-def pair(predicted: Sequence[Record], gold: Sequence[Record], threshold: float
-         ) -> list[tuple[int, int]]:
+def pair(
+    predicted: Sequence[Record], gold: Sequence[Record], threshold: float
+) -> list[tuple[int, int]]:
     """One-to-one pairs (prediction index, gold index), best overlap first."""
     candidates = sorted(
         ((iou(p, g), i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)),
@@ -189,7 +201,9 @@ def score_mentions(predicted: Sequence[Record], gold: Sequence[Record]) -> Score
 
 
 def _same_speaker(p: Record, g: Record) -> bool:
-    return g.get("speaker") is None or last_name_key(p.get("speaker")) == last_name_key(g["speaker"])
+    return g.get("speaker") is None or last_name_key(p.get("speaker")) == last_name_key(
+        g["speaker"]
+    )
 
 
 def _name_forms(person: Record) -> set[str]:

@@ -30,7 +30,9 @@ class Step:
 _REGISTRY: dict[str, Step] = {}
 
 
-def step(name: str, *, provides: str, requires: Sequence[str] = ()) -> Callable[[StepFunc], StepFunc]:
+def step(
+    name: str, *, provides: str, requires: Sequence[str] = ()
+) -> Callable[[StepFunc], StepFunc]:
     """Register an extraction step under `name`."""
     if provides not in RECORD_FIELDS:
         raise PipelineError(f"step {name!r} provides unknown field {provides!r}")
@@ -93,7 +95,9 @@ def build_pipeline(
     while pending:
         ready = [s for s in pending if set(s.requires) <= provided]
         if not ready:
-            missing = {n: sorted(set(s.requires) - provided) for n, s in ((s.name, s) for s in pending)}
+            missing = {
+                n: sorted(set(s.requires) - provided) for n, s in ((s.name, s) for s in pending)
+            }
             raise PipelineError(f"steps cannot run, requirements not provided: {missing}")
         for s in ready:
             ordered.append(s)

@@ -178,16 +178,30 @@ def _rows(extraction: Extraction) -> dict[sa.Table, list[dict[str, Any]]]:
     return {
         articles: [
             {
-                "id": aid, "doc": a.doc, "path": a.path, "title": a.title, "source": a.source,
-                "published": a.published, "language": a.language, "encoding": a.encoding,
-                "format": a.format, "url": a.url, "chars": len(a.text), "text": a.text,
+                "id": aid,
+                "doc": a.doc,
+                "path": a.path,
+                "title": a.title,
+                "source": a.source,
+                "published": a.published,
+                "language": a.language,
+                "encoding": a.encoding,
+                "format": a.format,
+                "url": a.url,
+                "chars": len(a.text),
+                "text": a.text,
             }
         ],
         boilerplate: [{**_span(aid, b), "rule": b.rule} for b in a.boilerplate],
         mentions: [
             {
-                **_span(aid, m), "surface": m.surface, "actor": m.actor, "kind": m.kind,
-                "place": m.place, "in_name": m.in_name, "ethnic": m.ethnic,
+                **_span(aid, m),
+                "surface": m.surface,
+                "actor": m.actor,
+                "kind": m.kind,
+                "place": m.place,
+                "in_name": m.in_name,
+                "ethnic": m.ethnic,
             }
             for m in extraction.mentions
         ],
@@ -198,31 +212,50 @@ def _rows(extraction: Extraction) -> dict[sa.Table, list[dict[str, Any]]]:
         ],
         article_persons: [
             {
-                "article_id": aid, "local_id": p.id, "person_key": p.key or None, "name": p.name,
-                "aliases": list(p.aliases), "roles": list(p.roles), "country": p.country,
+                "article_id": aid,
+                "local_id": p.id,
+                "person_key": p.key or None,
+                "name": p.name,
+                "aliases": list(p.aliases),
+                "roles": list(p.roles),
+                "country": p.country,
             }
             for p in extraction.persons
         ],
         quotes: [
             {
-                **_span(aid, q), "speaker": q.speaker, "speaker_id": q.speaker_id,
+                **_span(aid, q),
+                "speaker": q.speaker,
+                "speaker_id": q.speaker_id,
                 "person_key": person_key.get(q.speaker_id or ""),
-                "speaker_mention": q.speaker_mention, "text": q.text, "kind": q.kind, "cue": q.cue,
+                "speaker_mention": q.speaker_mention,
+                "text": q.text,
+                "kind": q.kind,
+                "cue": q.cue,
             }
             for q in extraction.quotes
         ],
         statements: [
             {
-                **_span(aid, s), "partners": list(s.partners), "vectors": list(s.vectors),
-                "domain": s.domain, "polarity": s.polarity, "intensity": s.intensity,
-                "modality": s.modality, "speaker": s.speaker,
+                **_span(aid, s),
+                "partners": list(s.partners),
+                "vectors": list(s.vectors),
+                "domain": s.domain,
+                "polarity": s.polarity,
+                "intensity": s.intensity,
+                "modality": s.modality,
+                "speaker": s.speaker,
             }
             for s in extraction.statements
         ],
         forecasts: [
             {
-                **_span(aid, f), "text": f.text, "speaker": f.speaker, "about": list(f.about),
-                "horizon": f.horizon, "window_from": f.window[0] if f.window else None,
+                **_span(aid, f),
+                "text": f.text,
+                "speaker": f.speaker,
+                "about": list(f.about),
+                "horizon": f.horizon,
+                "window_from": f.window[0] if f.window else None,
                 "window_to": f.window[1] if f.window else None,
             }
             for f in extraction.forecasts
@@ -255,8 +288,10 @@ class Store:
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.migrate()
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"{db}: cannot open the database ({exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0]})") from None
+            raise StoreError(
+                f"{db}: cannot open the database ({exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0]})"
+            ) from None
 
     def migrate(self) -> list[str]:
         """Apply the migrations this database has not had yet; returns their names."""
@@ -287,7 +322,9 @@ class Store:
         with self.engine.connect() as conn:
             return set(conn.scalars(sa.select(articles.c.id).where(articles.c.id.in_(list(ids)))))
 
-    def write_batch(self, extractions: Iterable[Extraction], skipped: Iterable[Skip] = ()) -> BatchResult:
+    def write_batch(
+        self, extractions: Iterable[Extraction], skipped: Iterable[Skip] = ()
+    ) -> BatchResult:
         """Store a batch in one transaction: all of it or, if interrupted, none of it."""
         batch = list(extractions)
         known = self.known_ids([e.article.id for e in batch])
@@ -311,10 +348,13 @@ class Store:
 
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:
-            return int(conn.scalar(sa.select(sa.func.count()).select_from(metadata.tables[table])) or 0)
+            return int(
+                conn.scalar(sa.select(sa.func.count()).select_from(metadata.tables[table])) or 0
+            )
 
-    def iter_rows(self, table: str, *, order_by: Sequence[str] = (), limit: int | None = None,
-                  offset: int = 0) -> Iterator[dict[str, Any]]:
+    def iter_rows(
+        self, table: str, *, order_by: Sequence[str] = (), limit: int | None = None, offset: int = 0
+    ) -> Iterator[dict[str, Any]]:
         """Rows of a table as dicts, streamed."""
         t = metadata.tables[table]
         query = sa.select(t)

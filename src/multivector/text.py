@@ -26,7 +26,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Each non-empty line, since scraped articles put one paragraph on a line."""
     spans = []
     for match in _PARAGRAPH.finditer(text):
-        start, end = match.span()
+        start = match.start()
         chunk = match.group()
         stripped = chunk.strip()
         if stripped:
@@ -61,7 +61,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             after = match.end()
             while after < p_end and text[after].isspace():
                 after += 1
-            if _ends_sentence(text, match.start() + 1 if text[match.start()] == "." else match.end(), after):
+            if _ends_sentence(
+                text, match.start() + 1 if text[match.start()] == "." else match.end(), after
+            ):
                 spans.append((cursor, match.end()))
                 cursor = after
         if cursor < p_end:
