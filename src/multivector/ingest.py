@@ -31,7 +31,16 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 FALLBACK_ENCODINGS = ("cp1251", "koi8_r", "cp1252", "latin_1", "iso8859_5", "mac_cyrillic")
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
 RECORD_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".warc": "warc"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+READABLE = ".txt, .html, .json, .jsonl or .warc"
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y/%m/%d",
+)
 
 Item = Article | Skip
 
@@ -54,24 +63,37 @@ def file_format(path: Path) -> str | None:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
-    """Files named by each argument: a file, a folder (recursive, sorted) or a glob pattern."""
+    """Files named by each argument: a file, a folder (recursive, sorted) or a glob pattern.
+
+    A file named explicitly is always yielded (its reader reports it if it is unusable,
+    even a dangling symlink); folders and patterns yield only the files multivector reads,
+    so a README beside the articles is not an error. An argument that yields nothing at
+    all is reported.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            found = False
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith("."):
-                        yield Path(root) / name
-        elif path.exists():
+                    candidate = Path(root) / name
+                    if not name.startswith(".") and file_format(candidate) is not None:
+                        found = True
+                        yield candidate
+            if not found:
+                yield Skip(str(raw), f"folder holds no {READABLE} files")
+        elif path.exists() or path.is_symlink():
             yield path
         else:
             matches = sorted(glob.glob(str(raw), recursive=True))
             if not matches:
                 yield Skip(str(raw), "no such file, folder or matching pattern")
-            for match in matches:
-                if Path(match).is_file():
-                    yield Path(match)
+                continue
+            readable = [Path(m) for m in matches if not Path(m).is_dir() and file_format(Path(m))]
+            if not readable:
+                yield Skip(str(raw), f"pattern matches no {READABLE} files")
+            yield from readable
 
 
 def parse_date(value: Any) -> str | None:
@@ -112,21 +134,37 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def human_size(n: float) -> str:
+    """A byte count as people read it: 812 bytes, 3.4 kB, 51.2 MB."""
+    if n < 1000:
+        return f"{n:,.0f} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:,.1f} kB"
+    return f"{n / 1_000_000:,.1f} MB"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    limit = human_size(max_bytes)
+    return f"file is {human_size(size)}, over the {limit} limit (raise it with --max-size)"
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "file vanished before it could be read"
+    return f"cannot read file ({exc.strerror or exc})"
+
+
 def _read_file(path: Path, max_bytes: int) -> bytes:
     source = str(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                source,
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
-                "(raise it with --max-size)",
-            )
+            raise InputError(source, _too_big(size, max_bytes))
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "file vanished before it could be read") from None
     except OSError as exc:
-        raise InputError(source, f"cannot read file ({exc.strerror or exc})") from None
+        raise InputError(source, _os_reason(exc)) from None
+    if len(data) > max_bytes:  # it grew after the check
+        raise InputError(source, _too_big(len(data), max_bytes))
     if not data.strip():
         raise InputError(source, "empty file")
     return data
@@ -171,7 +209,13 @@ def _read_txt(path: Path, options: IngestOptions) -> Iterator[Item]:
 
 
 def _html_article(
-    html: str, *, doc: str, path: str, fmt: str, encoding: str, options: IngestOptions,
+    html: str,
+    *,
+    doc: str,
+    path: str,
+    fmt: str,
+    encoding: str,
+    options: IngestOptions,
     url: str | None = None,
 ) -> Article:
     from trafilatura import bare_extraction
@@ -184,7 +228,7 @@ def _html_article(
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = getattr(result, "text", None) if result is not None else None
-    if not text or not text.strip():
+    if not text or not any(ch.isalpha() for ch in text):
         raise InputError(path, "no article text found in the HTML (malformed or empty page)")
     return build_article(
         text,
@@ -207,13 +251,26 @@ def _read_html(path: Path, options: IngestOptions) -> Iterator[Item]:
     )
 
 
-def _json_article(obj: Any, *, path: Path, line: int | None, options: IngestOptions) -> Article:
+def _json_article(
+    obj: Any,
+    *,
+    path: Path,
+    line: int | None,
+    options: IngestOptions,
+    item: int | None = None,
+    encoding: str = "utf-8",
+) -> Article:
+    """One article from a JSON object; `line` (JSONL) or `item` (JSON list, 1-based) locate it."""
+    where = f"item {item}: " if item is not None else ""
     if not isinstance(obj, dict):
-        raise InputError(str(path), "expected a JSON object with a 'text' field", line=line)
+        raise InputError(
+            str(path), f"{where}expected a JSON object with a 'text' field", line=line
+        )
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise InputError(str(path), "no 'text' field (or it is empty)", line=line)
-    doc = obj.get("id") or obj.get("url") or (f"{path.name}:{line}" if line else path.name)
+        raise InputError(str(path), f"{where}no 'text' field (or it is empty)", line=line)
+    fallback = f"{path.name}:{line}" if line else f"{path.name}#{item}" if item else path.name
+    doc = obj.get("id") or obj.get("url") or fallback
     return build_article(
         text,
         doc=str(doc),
@@ -223,23 +280,30 @@ def _json_article(obj: Any, *, path: Path, line: int | None, options: IngestOpti
         title=obj.get("title") or None,
         source=obj.get("source") or None,
         published=parse_date(obj.get("published")),
-        encoding="utf-8",
+        encoding=encoding,
         url=obj.get("url") or None,
     )
 
 
 def _read_json(path: Path, options: IngestOptions) -> Iterator[Item]:
-    text, _ = decode(_read_file(path, options.max_bytes), str(path))
+    text, encoding = decode(_read_file(path, options.max_bytes), str(path))
     try:
-        data = json.loads(text)
+        data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
-    items = data if isinstance(data, list) else data.get("articles", [data]) if isinstance(
-        data, dict
-    ) else [data]
-    for obj in items:
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    if isinstance(data, list):
+        if not data:
+            raise InputError(str(path), "empty JSON list, no articles")
+        numbered: list[tuple[int | None, Any]] = list(enumerate(data, start=1))
+    else:
+        numbered = [(None, data)]
+    for item, obj in numbered:
         try:
-            yield _json_article(obj, path=path, line=None, options=options)
+            yield _json_article(
+                obj, path=path, line=None, options=options, item=item, encoding=encoding
+            )
         except InputError as exc:
             yield Skip(exc.source, exc.reason, exc.line)
 
@@ -248,7 +312,7 @@ def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise InputError(str(path), f"cannot read file ({exc.strerror or exc})") from None
+        raise InputError(str(path), _os_reason(exc)) from None
     seen_any = False
     with handle:
         for number, raw in enumerate(handle, start=1):
@@ -257,9 +321,14 @@ def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
             seen_any = True
             try:
                 if len(raw) > options.max_bytes:
-                    raise InputError(str(path), "line over the --max-size limit", line=number)
+                    raise InputError(
+                        str(path),
+                        f"line is {human_size(len(raw))}, over the {human_size(options.max_bytes)}"
+                        " limit (raise it with --max-size)",
+                        line=number,
+                    )
                 try:
-                    obj = json.loads(raw.decode("utf-8"))
+                    obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
                 except UnicodeDecodeError:
                     raise InputError(str(path), "line is not UTF-8", line=number) from None
                 except json.JSONDecodeError as exc:
@@ -277,7 +346,11 @@ def _read_warc(path: Path, options: IngestOptions) -> Iterator[Item]:
 
     found = False
     try:
-        with path.open("rb") as stream:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise InputError(str(path), _os_reason(exc)) from None
+    try:
+        with stream:
             for record in ArchiveIterator(stream):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
@@ -286,14 +359,23 @@ def _read_warc(path: Path, options: IngestOptions) -> Iterator[Item]:
                     continue
                 found = True
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                payload = record.content_stream().read()
+                payload = record.content_stream().read(options.max_bytes + 1)
                 try:
                     if len(payload) > options.max_bytes:
-                        raise InputError(f"{path} [{url}]", "record over the --max-size limit")
+                        raise InputError(
+                            f"{path} [{url}]",
+                            f"record is over the {human_size(options.max_bytes)} limit "
+                            "(raise it with --max-size)",
+                        )
                     html, encoding = decode(payload, f"{path} [{url}]")
                     yield _html_article(
-                        html, doc=url or path.name, path=str(path), fmt="warc",
-                        encoding=encoding, options=options, url=url,
+                        html,
+                        doc=url or path.name,
+                        path=str(path),
+                        fmt="warc",
+                        encoding=encoding,
+                        options=options,
+                        url=url,
                     )
                 except InputError as exc:
                     yield Skip(f"{path} [{url}]", exc.reason)
@@ -334,4 +416,3 @@ def read_articles(
             yield item
         else:
             yield from read_path(item, options)
-
