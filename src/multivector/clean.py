@@ -17,6 +17,8 @@ from .config import load_data
 from .errors import ConfigError
 from .records import Boilerplate
 
+#: White space plus the byte-order mark a UTF-8 file may start with (kept in the text).
+_LEADING = re.compile(r"[\s\ufeff\u200b]*")
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", "»", "”", '"')
 
 
@@ -70,12 +72,12 @@ class Layout:
 
 
 def iter_lines(text: str) -> Iterator[Line]:
-    """Non-blank lines with their offsets, trailing white space (and `\\r`) excluded."""
+    """Non-blank lines with their offsets, white space (`\\r`, a BOM) at either end excluded."""
     pos = 0
     for raw in text.split("\n"):
         stripped = raw.rstrip()
-        lead = len(stripped) - len(stripped.lstrip())
-        if stripped.strip():
+        lead = _LEADING.match(stripped).end()  # type: ignore[union-attr]
+        if lead < len(stripped):
             yield Line(pos + lead, pos + len(stripped), stripped[lead:])
         pos += len(raw) + 1
 
