@@ -45,7 +45,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 PathsArg = Annotated[
     list[str],
@@ -53,6 +53,7 @@ PathsArg = Annotated[
         help="Files, folders (read recursively) or glob patterns: .txt, .html/.htm, "
         ".json/.jsonl, .warc/.warc.gz.",
         show_default=False,
+        metavar="PATH",
     ),
 ]
 DbOpt = Annotated[
