@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from .engine import Engine, run_extraction
 from .ingest import IngestOptions, read_articles
 from .pipeline import Pipeline, Resources, build_pipeline
 from .records import RECORD_FIELDS, Article, Extraction, Skip
@@ -49,11 +50,20 @@ def extract(
     *,
     options: IngestOptions | None = None,
     pipeline: Pipeline | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Iterator[Extraction | Skip]:
-    """Read and extract every article under `paths`, streaming one result per article or skip."""
-    pipeline = pipeline or build_pipeline()
-    for item in read_articles(paths, options):
-        yield item if isinstance(item, Skip) else pipeline(item)
+    """Read and extract every article under `paths`, streaming one result per article or skip.
+
+    `workers` > 1 runs the extraction on that many local processes, `scheduler` on a Dask
+    cluster ("tcp://host:8786"); either way the results come back in input order.
+    """
+    yield from run_extraction(
+        read_articles(paths, options),
+        pipeline=pipeline or build_pipeline(),
+        workers=workers,
+        scheduler=scheduler,
+    )
 
 
 def analyze(
@@ -64,28 +74,48 @@ def analyze(
     pipeline: Pipeline | None = None,
     batch_size: int = DEFAULT_BATCH,
     listener: Listener | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> RunSummary:
-    """Ingest, extract and store a corpus; articles already stored are not extracted again."""
+    """Ingest, extract and store a corpus; articles already stored are not extracted again.
+
+    Memory stays bounded: articles stream through in batches, and only counts are kept.
+    With `workers`/`scheduler` the extraction runs on Dask workers while this process
+    stays the one writer, storing batches in input order (the database ends up the same).
+    """
     store = db if isinstance(db, Store) else Store(db)
-    pipeline = pipeline or build_pipeline()
     summary = RunSummary()
-    try:
+    in_flight: set[str] = set()  # ids sent for extraction but not yet stored
+
+    def jobs() -> Iterator[tuple[list[Article | Skip], list[Article]]]:
         for batch in _batches(read_articles(paths, options), batch_size):
-            new_articles = [a for a in batch if isinstance(a, Article)]
-            skipped = [s for s in batch if isinstance(s, Skip)]
-            known = store.known_ids([a.id for a in new_articles])
-            extractions = [pipeline(a) for a in new_articles if a.id not in known]
-            result = store.write_batch(extractions, skipped)
-            summary.read += len(new_articles)
-            summary.added += result.added
-            summary.already_stored += len(new_articles) - result.added
-            summary.skipped += len(skipped)
-            for extraction in extractions:
-                for name in RECORD_FIELDS:
-                    summary.records[name] += len(getattr(extraction, name))
-            if listener is not None:
-                for item in batch:
-                    listener(item)
+            articles = [a for a in batch if isinstance(a, Article)]
+            known = store.known_ids([a.id for a in articles])
+            todo: dict[str, Article] = {}
+            for a in articles:
+                if a.id not in known and a.id not in in_flight and a.id not in todo:
+                    todo[a.id] = a
+            in_flight.update(todo)
+            yield batch, list(todo.values())
+
+    try:
+        with Engine(pipeline or build_pipeline(), workers=workers, scheduler=scheduler) as engine:
+            for batch, extractions in engine.map(jobs()):
+                skipped = [s for s in batch if isinstance(s, Skip)]
+                read = sum(1 for a in batch if isinstance(a, Article))
+                result = store.write_batch(extractions, skipped)
+                in_flight.difference_update(e.article.id for e in extractions)
+                summary.read += read
+                summary.added += result.added
+                summary.already_stored += read - result.added
+                summary.skipped += len(skipped)
+                for extraction in extractions:
+                    if extraction.article.id in result.added_ids:
+                        for name in RECORD_FIELDS:
+                            summary.records[name] += len(getattr(extraction, name))
+                if listener is not None:
+                    for item in batch:
+                        listener(item)
     finally:
         if not isinstance(db, Store):
             store.close()

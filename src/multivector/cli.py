@@ -79,6 +79,21 @@ BoilerplateOpt = Annotated[
         "--boilerplate", help="Your own site-chrome rules (TOML), replacing the bundled ones."
     ),
 ]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        help="Run the extraction on this many local worker processes (Dask); 1 runs it here.",
+        min=1,
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the extraction on an existing Dask cluster, e.g. tcp://host:8786.",
+    ),
+]
 FocusOpt = Annotated[
     str | None,
     typer.Option("--focus", help="ISO 3166 alpha-3 code of the focal country, e.g. KAZ."),
@@ -142,6 +157,8 @@ def analyze(
         int, typer.Option(help="Articles stored per transaction.", min=1)
     ] = api.DEFAULT_BATCH,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    workers: WorkersOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Read a corpus, run every extraction step and store the results.
 
@@ -159,6 +176,8 @@ def analyze(
                 pipeline=pipeline,
                 batch_size=batch_size,
                 listener=listener,
+                workers=workers,
+                scheduler=scheduler,
             )
     except MultivectorError as exc:
         raise _fail(str(exc)) from None
@@ -184,6 +203,8 @@ def extract(
     max_size: MaxSizeOpt = DEFAULT_MAX_BYTES / 1_000_000,
     published: PublishedOpt = None,
     boilerplate: BoilerplateOpt = None,
+    workers: WorkersOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Print one JSON object per article with everything extracted from it; stores nothing.
 
@@ -198,7 +219,9 @@ def extract(
         pipeline = build_pipeline(resources=api.make_resources(focus=focus))
         skipped = 0
         with out.open("w", encoding="utf-8") if out else _stdout() as sink:
-            for result in api.extract(paths, options=options, pipeline=pipeline):
+            for result in api.extract(
+                paths, options=options, pipeline=pipeline, workers=workers, scheduler=scheduler
+            ):
                 if isinstance(result, Skip):
                     skipped += 1
                     _report_skip(result)

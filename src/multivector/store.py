@@ -156,6 +156,9 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
 def database_url(db: str | Path) -> str:
     """A SQLAlchemy URL from a URL or a plain file path (which means SQLite)."""
     text = str(db)
+    for plain in ("postgresql://", "postgres://"):  # libpq-style URLs: use psycopg 3
+        if text.startswith(plain):
+            return "postgresql+psycopg://" + text.removeprefix(plain)
     if "://" in text:
         return text
     return f"sqlite:///{text}"
@@ -271,6 +274,8 @@ def _rows(extraction: Extraction) -> dict[sa.Table, list[dict[str, Any]]]:
 class BatchResult:
     added: int
     already_stored: int
+    #: Ids of the articles this batch added (so callers can count what was really stored).
+    added_ids: frozenset[str] = frozenset()
 
 
 class Store:
@@ -344,7 +349,9 @@ class Store:
             for table in metadata.sorted_tables:
                 if rows.get(table):
                     conn.execute(self._insert_ignore(table), rows[table])
-        return BatchResult(added=len(fresh), already_stored=len(batch) - len(fresh))
+        return BatchResult(
+            added=len(fresh), already_stored=len(batch) - len(fresh), added_ids=frozenset(fresh)
+        )
 
     def count(self, table: str) -> int:
         with self.engine.connect() as conn:

@@ -1,0 +1,191 @@
+"""Where extraction runs: in this process (default), on local processes, or on a Dask cluster.
+
+The engine maps batches of articles to batches of extractions and hands them back in input
+order, so the caller (the single writer of `api.analyze`, or `api.extract`'s JSONL stream)
+sees exactly what a serial run would produce. At most `in_flight` batches are out at once,
+so memory stays bounded however long the corpus is.
+
+Workers do not receive a pipeline object (its loaded resources may be large or not
+picklable): they receive a `PipelineSpec` (step names + options) and rebuild the pipeline
+once per process. Dask is imported only when a parallel engine is asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, TypeVar
+
+from .errors import PipelineError
+from .pipeline import Pipeline, Resources, build_pipeline
+from .records import Article, Extraction, Skip
+
+T = TypeVar("T")
+DEFAULT_BATCH = 200
+SCALE_HINT = "install the scale-out extra: pip install 'multivector[scale]'"
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to rebuild a pipeline: the step names and the options."""
+
+    steps: tuple[str, ...] | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> PipelineSpec:
+        """The spec of an existing pipeline (its steps must be registered by importable code)."""
+        return cls(
+            steps=tuple(s.name for s in pipeline.steps),
+            options=tuple(sorted(pipeline.resources.options.items())),
+        )
+
+    def build(self) -> Pipeline:
+        return build_pipeline(self.steps, Resources(options=dict(self.options)))
+
+
+_PIPELINES: dict[PipelineSpec, Pipeline] = {}
+
+
+def worker_pipeline(spec: PipelineSpec) -> Pipeline:
+    """The pipeline for `spec`, built once per process and reused for every batch."""
+    pipeline = _PIPELINES.get(spec)
+    if pipeline is None:
+        pipeline = _PIPELINES[spec] = spec.build()
+    return pipeline
+
+
+def extract_batch(spec: PipelineSpec, articles: Sequence[Article]) -> list[Extraction]:
+    """Run on a worker: extract one batch of articles."""
+    pipeline = worker_pipeline(spec)
+    return [pipeline(a) for a in articles]
+
+
+class Engine:
+    """Maps `(tag, articles)` jobs to `(tag, extractions)` in input order.
+
+    `workers` > 1 starts a local Dask cluster of that many single-threaded processes;
+    `scheduler` ("tcp://host:8786") connects to a running Dask cluster instead. Otherwise
+    the pipeline runs here, in this process. Use as a context manager.
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline | None = None,
+        *,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        in_flight: int | None = None,
+    ) -> None:
+        self.pipeline = pipeline or build_pipeline()
+        self.workers = workers or 1
+        self.scheduler = scheduler
+        self.in_flight = in_flight
+        self.client: Any = None
+        self._cluster: Any = None
+
+    @property
+    def parallel(self) -> bool:
+        return self.scheduler is not None or self.workers > 1
+
+    def __enter__(self) -> Engine:
+        if not self.parallel:
+            return self
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise PipelineError(f"--workers/--scheduler need Dask: {SCALE_HINT}") from None
+        try:
+            if self.scheduler is not None:
+                self.client = Client(self.scheduler, timeout="10s")
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = Client(self._cluster)
+        except (OSError, TimeoutError) as exc:
+            self.__exit__()
+            where = self.scheduler or "a local cluster"
+            raise PipelineError(f"cannot start Dask on {where}: {exc}") from None
+        if self.in_flight is None:
+            threads = sum(self.client.nthreads().values()) or 1
+            self.in_flight = 2 * threads
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def map(
+        self, jobs: Iterable[tuple[T, Sequence[Article]]]
+    ) -> Iterator[tuple[T, list[Extraction]]]:
+        """Extractions of each job's articles, job by job, in input order."""
+        if self.client is None:
+            for tag, articles in jobs:
+                yield tag, [self.pipeline(a) for a in articles]
+            return
+        spec = PipelineSpec.of(self.pipeline)
+        pending: deque[tuple[T, Any]] = deque()
+        limit = max(1, self.in_flight or 1)
+        for tag, articles in jobs:
+            future = (
+                self.client.submit(extract_batch, spec, list(articles), pure=False)
+                if articles
+                else None
+            )
+            pending.append((tag, future))
+            while len(pending) >= limit:
+                yield _collect(pending.popleft())
+        while pending:
+            yield _collect(pending.popleft())
+
+
+def _collect(job: tuple[T, Any]) -> tuple[T, list[Extraction]]:
+    tag, future = job
+    if future is None:
+        return tag, []
+    result: list[Extraction] = future.result()
+    return tag, result
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most `size` items."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def run_extraction(
+    items: Iterable[Article | Skip],
+    *,
+    pipeline: Pipeline | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> Iterator[Extraction | Skip]:
+    """Extract every article of `items`, passing skips through, in input order."""
+    with Engine(pipeline, workers=workers, scheduler=scheduler) as engine:
+        if not engine.parallel:  # one at a time: the first result comes out at once
+            for item in items:
+                yield item if isinstance(item, Skip) else engine.pipeline(item)
+            return
+        jobs = (
+            (batch, [a for a in batch if isinstance(a, Article)])
+            for batch in batches(items, batch_size)
+        )
+        for batch, extractions in engine.map(jobs):
+            done = iter(extractions)
+            for item in batch:
+                yield item if isinstance(item, Skip) else next(done)
