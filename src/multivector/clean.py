@@ -104,14 +104,26 @@ def _pattern_spans(text: str, rules: ChromeRules) -> Iterator[tuple[Boilerplate,
 
 
 def _masthead(lines: Sequence[Line], rules: ChromeRules) -> list[Line]:
-    """Short lines above the headline: only a run of two or more counts, so that a short
-    headline followed by body text stays a headline."""
+    """Short lines above the headline: only a run of two or more counts, and when body text
+    follows the run its last line is the (short) headline, so it stays the title."""
     run: list[Line] = []
     for line in lines:
         if not _is_short(line, rules.masthead_max_words):
             break
         run.append(line)
-    return run if len(run) >= 2 else []
+    if len(run) < 2:
+        return []
+    after = lines[len(run)] if len(run) < len(lines) else None
+    if after is None or not _looks_like_headline(after):
+        # Body text follows the run, so its last short line is the headline itself
+        # ("Site / News / Ferry deal / The ministers met ...").
+        return run[:-1]
+    return run
+
+
+def _looks_like_headline(line: Line) -> bool:
+    """A headline-sized line that does not end like a body sentence (a full stop)."""
+    return line.words <= 25 and not line.text.rstrip("\"'”’»)]").endswith(".")
 
 
 def _teasers(lines: Sequence[Line], rules: ChromeRules) -> Iterator[Boilerplate]:
