@@ -8,8 +8,10 @@ a date that nothing states is None.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import gzip
+import io
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -263,9 +265,7 @@ def _json_article(
     """One article from a JSON object; `line` (JSONL) or `item` (JSON list, 1-based) locate it."""
     where = f"item {item}: " if item is not None else ""
     if not isinstance(obj, dict):
-        raise InputError(
-            str(path), f"{where}expected a JSON object with a 'text' field", line=line
-        )
+        raise InputError(str(path), f"{where}expected a JSON object with a 'text' field", line=line)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(str(path), f"{where}no 'text' field (or it is empty)", line=line)
@@ -290,7 +290,9 @@ def _read_json(path: Path, options: IngestOptions) -> Iterator[Item]:
     try:
         data = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise InputError(
+            str(path), f"invalid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})"
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     if isinstance(data, list):
@@ -328,11 +330,14 @@ def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
                         line=number,
                     )
                 try:
-                    obj = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+                    line = raw.rstrip(b"\r\n").decode("utf-8-sig" if number == 1 else "utf-8")
+                    obj = json.loads(line)
                 except UnicodeDecodeError:
                     raise InputError(str(path), "line is not UTF-8", line=number) from None
                 except json.JSONDecodeError as exc:
-                    raise InputError(str(path), f"invalid JSON ({exc.msg})", line=number) from None
+                    raise InputError(
+                        str(path), f"invalid JSON ({exc.msg}: column {exc.colno})", line=number
+                    ) from None
                 yield _json_article(obj, path=path, line=number, options=options)
             except InputError as exc:
                 yield Skip(exc.source, exc.reason, exc.line)
@@ -349,9 +354,10 @@ def _read_warc(path: Path, options: IngestOptions) -> Iterator[Item]:
         stream = path.open("rb")
     except OSError as exc:
         raise InputError(str(path), _os_reason(exc)) from None
+    complaints = io.StringIO()
     try:
         with stream:
-            for record in ArchiveIterator(stream):
+            for record in _quiet_records(ArchiveIterator(stream), complaints):
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 ctype = record.http_headers.get_header("Content-Type") or ""
@@ -367,6 +373,10 @@ def _read_warc(path: Path, options: IngestOptions) -> Iterator[Item]:
                             f"record is over the {human_size(options.max_bytes)} limit "
                             "(raise it with --max-size)",
                         )
+                    if getattr(record.raw_stream, "limit", 0) > 0:
+                        raise InputError(
+                            str(path), "record is cut short (the archive ends inside it)"
+                        )
                     html, encoding = decode(payload, f"{path} [{url}]")
                     yield _html_article(
                         html,
@@ -380,9 +390,27 @@ def _read_warc(path: Path, options: IngestOptions) -> Iterator[Item]:
                 except InputError as exc:
                     yield Skip(f"{path} [{url}]", exc.reason)
     except (ArchiveLoadFailed, OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(str(path), f"not a readable WARC archive ({exc})") from None
+        reason = " ".join(str(exc).split())  # warcio quotes the bad line, newline and all
+        raise InputError(str(path), f"not a readable WARC archive ({reason})") from None
+    damaged = "found other data where a WARC record should start"
     if not found:
+        if complaints.getvalue():
+            raise InputError(str(path), f"not a readable WARC archive ({damaged})")
         raise InputError(str(path), "WARC archive holds no HTML responses")
+    if complaints.getvalue():
+        yield Skip(str(path), f"damaged WARC archive ({damaged}); the readable records were read")
+
+
+def _quiet_records(records: Iterable[Any], complaints: io.StringIO) -> Iterator[Any]:
+    """warcio writes its warnings about damaged archives straight to stderr; keep them out
+    of the one-line-per-skip report and let the caller turn them into a skip."""
+    iterator = iter(records)
+    while True:
+        with contextlib.redirect_stderr(complaints):
+            record = next(iterator, None)
+        if record is None:
+            return
+        yield record
 
 
 _READERS = {
