@@ -315,8 +315,8 @@ def _starts_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
 
 def _is_place(text: str, start: int, end: int, role: str, prev: Mention | None, cues: Cues) -> bool:
     """A capital, seat or region used as a location (venue, visit, route, "(Moscow)")."""
-    if role not in ("metonym", "region"):
-        return False
+    if role not in ("metonym", "region") or text[end : end + 2] in ("'s", "’s"):
+        return False  # a possessive is an actor ("in Astana's policy"), not a location
     if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
         return True
     if prev is not None and prev.place:
