@@ -1,0 +1,1012 @@
+"""Quotations: who said what, in direct and reported speech, with the speaker resolved.
+
+One pass of a few compiled patterns over the text finds quotation marks and reporting cues
+(verbs, "according to", "in his opinion", "X's statement that", medial ", he said,").
+Speakers are found next to the cue and resolved through the persons step's `Person.spans`
+(every mention of a person, names and descriptions): the person whose span holds the
+speaker mention; a pronoun goes to the subject of the latest attribution or the person
+mentioned before it. Collective state speakers ("the leadership of X") become a
+"Government of X" label through the mentions step; unnamed sources ("experts") stay null.
+Cue lists live in `data/quotes.toml`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import load_data
+from .pipeline import Resources, step
+from .records import Article, Mention, Person, Quote
+from .text import paragraph_spans, sentence_spans
+
+_WHO = r"[^,.;:!?\"“”«»()\n]{1,160}?"
+_POSS = r"[^,.;:!?\"“”«»()\n]{1,80}?"
+_OUTLET = r"[^,.;:!?\"“”«»()\n]{1,80}?"
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """Longest-first alternation of literal phrases, spaces matching any white space."""
+    items = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in items)
+
+
+@dataclass(frozen=True)
+class QuoteCues:
+    """Compiled cue lists; build once with `QuoteCues.load()`."""
+
+    opening: frozenset[str]
+    closing: frozenset[str]
+    straight: frozenset[str]
+    mark_re: re.Pattern[str]
+    clause_verbs: frozenset[str]
+    that_verbs: frozenset[str]
+    object_verbs: frozenset[str]
+    to_verbs: frozenset[str]
+    verb_re: re.Pattern[str]
+    topic_re: re.Pattern[str]
+    prefix_re: re.Pattern[str]
+    medial_re: re.Pattern[str]
+    noun_re: re.Pattern[str]
+    after_re: re.Pattern[str]
+    after_inverted_re: re.Pattern[str]
+    attr_verb_re: re.Pattern[str]
+    between_re: re.Pattern[str]
+    description_re: re.Pattern[str]
+    unnamed_re: re.Pattern[str]
+    state_tail_re: re.Pattern[str]
+    singular_pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
+    state_label: str
+    not_names: frozenset[str]
+    country_names: Mapping[str, str]
+    min_words_unattributed: int
+    min_words_fragment: int
+    max_paragraphs: int
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> QuoteCues:
+        return _load_cues(str(path) if path is not None else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cues(path: str | None) -> QuoteCues:
+    data = load_data("quotes.toml", path)
+    marks, verbs, phrases = data["marks"], data["verbs"], data["phrases"]
+    speakers, direct = data["speakers"], data.get("direct", {})
+    all_marks = [*marks["open"], *marks["close"], *marks["straight"]]
+    clause = {v.lower() for v in verbs["clause"]}
+    that = {v.lower() for v in verbs["that"]} - clause
+    obj = {v.lower() for v in verbs["object"]}
+    to = {v.lower() for v in verbs["to"]}
+    every = clause | that | obj | to
+    attributing = every | {v.lower() for v in verbs.get("direct", [])}
+    verb_alt = _alternation(every)
+    attr_alt = _alternation(attributing | {"according to"})
+    between = _alternation(speakers["between"])
+    prefix_parts = []
+    for template in phrases["prefix"]:
+        pattern = re.escape(template.lower()).replace(r"\ ", r"\s+")
+        pattern = pattern.replace(r"\{who\}", f"(?P<who>{_WHO})", 1)
+        pattern = pattern.replace(r"\{poss\}", f"(?P<who>{_POSS})", 1)
+        pattern = pattern.replace(r"\{outlet\}", _OUTLET)
+        prefix_parts.append(pattern)
+    # Named groups may not repeat across alternatives: number them.
+    numbered = []
+    for i, p in enumerate(prefix_parts):
+        numbered.append(f"(?:\\b{p.replace('(?P<who>', f'(?P<who{i}>')}\\s*,)")
+    prefix_re = re.compile("|".join(numbered), re.IGNORECASE)
+    descriptions = _alternation(speakers["descriptions"])
+    unnamed = _alternation(speakers["unnamed"])
+    bodies = _alternation(speakers["state_bodies"])
+    return QuoteCues(
+        opening=frozenset(marks["open"]),
+        closing=frozenset(marks["close"]),
+        straight=frozenset(marks["straight"]),
+        mark_re=re.compile("|".join(re.escape(m) for m in all_marks)),
+        clause_verbs=frozenset(clause),
+        that_verbs=frozenset(that),
+        object_verbs=frozenset(obj),
+        to_verbs=frozenset(to),
+        verb_re=re.compile(rf"(?<![\w-])(?:{verb_alt})(?![\w-])"),
+        topic_re=re.compile(
+            rf"\s*(?:{_alternation(verbs['topic_words'])})(?![\w-])", re.IGNORECASE
+        ),
+        prefix_re=prefix_re,
+        medial_re=re.compile(
+            rf",\s+(?:according\s+to\s+(?P<acc>{_WHO})|(?P<who>(?:[\w.’'-]+\s+){{0,3}}?[\w.’'-]+)\s+"
+            rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{_alternation(clause | that)})))\s*,\s+(?=[a-z])",
+            re.IGNORECASE,
+        ),
+        noun_re=re.compile(
+            rf"(?<![\w’'.-])(?P<who>(?:\b(?:the|an?)\s+(?:[\w-]+\s+){{0,2}})?[\w’'.-]+?)"
+            rf"(?:’s|'s|’|')\s+"
+            rf"(?:{_alternation(phrases['nouns'])})\s+that\b",
+            re.IGNORECASE,
+        ),
+        after_re=re.compile(
+            rf"\s*(?P<who>[^\s\"“”«»,.;:!?](?:[^\"“”«»,;:!?\n]{{0,80}}?))\s+"
+            rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{attr_alt}))(?![\w-])",
+            re.IGNORECASE,
+        ),
+        after_inverted_re=re.compile(
+            rf"\s*(?P<verb>(?-i:{attr_alt}))\s+(?P<who>[^\"“”«»,;:!?\n]{{1,80}}?)\s*(?=[.,;:!?]|$)",
+            re.IGNORECASE,
+        ),
+        attr_verb_re=re.compile(rf"(?<![\w-])(?:{attr_alt}|[Aa]ccording\s+to)(?![\w-])"),
+        between_re=re.compile(rf"(?:\s*,?\s*\b(?:{between}|[a-z]+ly)\b)*\s*,?\s*$"),
+        description_re=re.compile(
+            rf"\b(?:the|an?|this|that|our|his|her|their)\s+(?:[\w.’'-]+\s+){{0,4}}?"
+            rf"(?P<head>{descriptions})(?:\s+(?:of|from|at|with|for)\s+{_WHO})?$",
+            re.IGNORECASE,
+        ),
+        unnamed_re=re.compile(
+            rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
+            rf"(?P<head>{unnamed})$",
+            re.IGNORECASE,
+        ),
+        state_tail_re=re.compile(
+            rf"(?:(?:’s|'s|’)\s+(?:[\w-]+\s+)?(?:{bodies})|\b(?:{bodies})\s+of\s+(?:the\s+)?"
+            rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",
+            re.IGNORECASE,
+        ),
+        singular_pronouns=frozenset(p.lower() for p in speakers["singular_pronouns"]),
+        plural_pronouns=frozenset(p.lower() for p in speakers["plural_pronouns"]),
+        state_label=str(speakers.get("state_label", "Government of {country}")),
+        country_names=dict(speakers.get("country_names", {})),
+        not_names=frozenset(speakers.get("not_names", [])),
+        min_words_unattributed=int(direct.get("min_words_unattributed", 4)),
+        min_words_fragment=int(direct.get("min_words_fragment", 2)),
+        max_paragraphs=int(direct.get("max_paragraphs", 6)),
+    )
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: label (person name, state label or None) and its mention."""
+
+    name: str | None
+    person_id: str | None
+    mention: str | None
+    start: int
+    end: int
+
+
+_PRONOUN_RE = re.compile(r"\b(?P<p>he|she|they|him|his|her|them|their)$", re.IGNORECASE)
+_NAME_RE = re.compile(r"(?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[a-z][\w’'-]*$")
+
+
+class _Context:
+    """Lookups over one text: person spans, mentions, sentences, earlier attributions."""
+
+    def __init__(
+        self,
+        text: str,
+        persons: Sequence[Person],
+        mentions: Sequence[Mention],
+        cues: QuoteCues,
+        focus: str | None,
+    ) -> None:
+        self.text = text
+        self.cues = cues
+        spans = sorted(
+            ((s.start, s.end, p) for p in persons for s in p.spans), key=lambda t: (t[0], -t[1])
+        )
+        self.person_spans = spans
+        self.person_starts = [s[0] for s in spans]
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+        self.sentences = sentence_spans(text)
+        self.sentence_starts = [s[0] for s in self.sentences]
+        self.paragraphs = paragraph_spans(text)
+        self.paragraph_starts = [p[0] for p in self.paragraphs]
+        self.history: list[tuple[int, Speaker]] = []  # (mention position, speaker)
+        self.quoted: list[tuple[int, int]] = []  # direct quote spans (no antecedents inside)
+        self.focus = focus
+
+    # -- positions
+    def sentence_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        if not self.sentences:
+            return (0, len(self.text))
+        return self.sentences[self.sentence_of(pos)]
+
+    def paragraph_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.paragraph_starts, pos) - 1)
+
+    def paragraph_span(self, pos: int) -> tuple[int, int]:
+        if not self.paragraphs:
+            return (0, len(self.text))
+        return self.paragraphs[self.paragraph_of(pos)]
+
+    def in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quoted)
+
+    # -- persons and mentions
+    def persons_in(self, start: int, end: int) -> list[tuple[int, int, Person]]:
+        """Person spans overlapping [start, end), in text order."""
+        i = bisect.bisect_left(self.person_starts, start - 200)
+        out = []
+        for s, e, p in self.person_spans[i:]:
+            if s >= end:
+                break
+            if e > start:
+                out.append((s, e, p))
+        return out
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self.mention_starts, start)
+        out = []
+        for m in self.mentions[i:]:
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(m)
+        return out
+
+    def state_name(self, mention: Mention | None) -> str | None:
+        code = mention.actor if mention is not None else self.dominant_country()
+        if code is None:
+            return None
+        name = self.cues.country_names.get(code) or _country_name(code)
+        return self.cues.state_label.format(country=name)
+
+    @functools.cached_property
+    def _dominant(self) -> str | None:
+        counts = Counter(m.actor for m in self.mentions if m.kind in ("country", "demonym"))
+        return counts.most_common(1)[0][0] if counts else None
+
+    def dominant_country(self) -> str | None:
+        return self.focus or self._dominant
+
+    # -- resolution
+    def resolve(self, start: int, end: int, *, anchor: int) -> Speaker | None:
+        """The speaker named by text[start:end], read from its right end (the head).
+
+        `anchor` is where the quotation starts: pronouns look for antecedents before it.
+        Returns None when the phrase names no speaker; a Speaker with name None for an
+        unnamed source.
+        """
+        text = self.text
+        phrase = text[start:end]
+        tail = self.cues.between_re.search(phrase)
+        if tail is not None and tail.start() > 0:
+            end = start + tail.start()
+        phrase = text[start:end]
+        if not phrase.strip():
+            return None
+        # 1. a person mention (name or description) ending at the head
+        candidates = [c for c in self.persons_in(start, end) if c[1] >= end - 1 and c[0] >= start]
+        if not candidates:
+            candidates = [c for c in self.persons_in(start, end) if c[0] >= start]
+            candidates = [c for c in candidates if not text[c[1] : end].strip(" ,’'s")]
+        if candidates:
+            s, e, person = max(candidates, key=lambda c: (c[1], -c[0]))
+            return Speaker(person.name, person.id, text[s:e], s, e)
+        # 2. pronouns
+        pm = _PRONOUN_RE.search(phrase)
+        if pm is not None and phrase[: pm.start()].strip() in ("", "and", "but"):
+            return self.antecedent(start + pm.start(), start + pm.end(), pm.group("p"), anchor)
+        # 3. collective state speakers
+        sm = self.cues.state_tail_re.search(phrase)
+        if sm is not None:
+            found = self.mentions_in(start, end)
+            mention = found[-1] if found else None
+            if mention is not None or re.search(
+                r"\b(?:country|nation|republic|state)\b", phrase, re.I
+            ):
+                m_start = _phrase_start(text, start, end, mention)
+                return Speaker(self.state_name(mention), None, text[m_start:end], m_start, end)
+        # 4. unnamed sources
+        um = self.cues.unnamed_re.search(phrase)
+        if um is not None:
+            s = start + um.start()
+            return Speaker(None, None, text[s:end].strip(), s, end)
+        # 5. a named person with an apposition: "X, the head of Y, (in an interview) said"
+        appositive = self.appositive(start, end)
+        if appositive is not None:
+            return appositive
+        # 6. descriptions without a person span: the latest fitting speaker
+        dm = self.cues.description_re.search(phrase)
+        if dm is not None:
+            s = start + dm.start()
+            return self.describe(s, end, dm.group("head").lower(), anchor)
+        # 6. a state or its metonym as subject ("the Kremlin said")
+        found = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
+        if found and found[-1].kind in ("country", "metonym", "org") and not found[-1].place:
+            m = found[-1]
+            label = self.state_name(m) if m.kind != "org" else m.surface
+            return Speaker(label, None, m.surface, m.start, m.end)
+        # 7. a capitalised name the persons step did not list
+        nm = _NAME_RE.search(phrase)
+        if nm is not None:
+            words = nm.group().split()
+            while words and words[0] in self.cues.not_names:
+                words = words[1:]
+            if words:
+                surface = " ".join(words)
+                s = end - len(nm.group()) + nm.group().find(words[0])
+                return Speaker(surface, None, surface, s, end)
+        return None
+
+    def appositive(self, start: int, end: int) -> Speaker | None:
+        """The person a subject phrase names before a comma-set apposition or aside."""
+        for s, e, person in self.persons_in(start, end):
+            if s < start or e > end:
+                continue
+            rest = self.text[e:end]
+            if not rest.startswith(",") or re.search(r"\band\b|[;:\"“”«»]", rest):
+                continue
+            if self.cues.verb_re.search(rest) or len(rest.split()) > 25:
+                continue
+            return Speaker(person.name, person.id, self.text[s:e], s, e)
+        return None
+
+    def antecedent(self, start: int, end: int, pronoun: str, anchor: int) -> Speaker:
+        """The person a speaker pronoun refers to: the subject of the latest attribution,
+        else the first person named in the nearest earlier sentence."""
+        surface = self.text[start:end]
+        plural = pronoun.lower() in self.cues.plural_pronouns
+        origin = min(anchor, start)
+        first = self.sentence_of(origin)
+        for index in range(first, max(-1, first - 4), -1):
+            s_start, s_end = self.sentences[index] if self.sentences else (0, len(self.text))
+            limit = min(s_end, origin)
+            earlier = [sp for pos, sp in self.history if s_start <= pos < limit]
+            if earlier:
+                sp = earlier[-1]
+                if plural and sp.person_id is not None:
+                    return Speaker(None, None, surface, start, end)
+                return Speaker(sp.name, sp.person_id, surface, start, end)
+            if index == first or plural:
+                continue
+            people = [
+                c
+                for c in self.persons_in(s_start, limit)
+                if c[0] >= s_start and not self.in_quote(c[0]) and c[1] <= limit
+            ]
+            if people:
+                person = people[0][2]
+                return Speaker(person.name, person.id, surface, start, end)
+        return Speaker(None, None, surface, start, end)
+
+    def describe(self, start: int, end: int, head: str, anchor: int) -> Speaker:
+        """A description with no person span: the latest speaker, or a person whose roles
+        or aliases carry the head noun."""
+        surface = self.text[start:end]
+        origin = min(anchor, start)
+        for pos, sp in reversed(self.history):
+            if pos < origin and sp.person_id is not None:
+                return Speaker(sp.name, sp.person_id, surface, start, end)
+        before = [c for c in self.persons_in(0, origin) if c[1] <= origin]
+        for _s, _e, person in reversed(before):
+            forms = " ".join((*person.roles, *person.aliases)).lower()
+            if head in forms:
+                return Speaker(person.name, person.id, surface, start, end)
+        if before:
+            person = before[-1][2]
+            return Speaker(person.name, person.id, surface, start, end)
+        return Speaker(None, None, surface, start, end)
+
+
+def _phrase_start(text: str, start: int, end: int, mention: Mention | None) -> int:
+    """Start of a collective-speaker phrase: 'the leadership of X', 'X's leaders'."""
+    phrase = text[start:end]
+    m = re.search(r"\b(?:the\s+)?(?:[\w’'-]+\s+){0,2}[\w’'-]+$", phrase)
+    s = start + (m.start() if m else 0)
+    if mention is not None:
+        s = min(s, mention.start)
+        lead = re.search(r"\bthe\s+(?:\w+\s+){0,2}$", text[max(start, s - 40) : s], re.I)
+        if lead is not None:
+            s = max(start, s - 40) + lead.start()
+    return s
+
+
+@functools.lru_cache(maxsize=512)
+def _country_name(code: str) -> str:
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code)
+    except (ImportError, KeyError, LookupError):
+        country = None
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name).split(",")[0]
+
+
+# --------------------------------------------------------------------------- marks
+
+
+@dataclass(slots=True)
+class _Direct:
+    open_pos: int  # position of the opening mark, or -1 when it is missing
+    start: int
+    end: int
+    close_pos: int  # position of the closing mark, or -1 when it is missing
+    speaker: Speaker | None = None
+    cue: str | None = None
+    attributed: bool = False
+
+
+def _role(text: str, pos: int, mark: str, cues: QuoteCues) -> str:
+    """'open', 'close' or 'either' for a mark, from its glyph and its neighbours."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    left_open = before.isspace() or before in "([{—–-/"
+    right_open = not after.isspace() and after not in ",.;:!?)]}"
+    if mark in cues.opening:
+        return "open"
+    if mark in cues.closing:
+        return "open?" if left_open and right_open else "close"
+    if left_open and right_open:
+        return "open"
+    if not left_open and not right_open:
+        return "close"
+    if not left_open:
+        return "close" if not right_open or after in "-" else "either"
+    return "either"
+
+
+def _family(mark: str, cues: QuoteCues) -> str:
+    if mark in cues.straight:
+        return "straight"
+    return "guillemet" if mark in "«»" else "curly"
+
+
+def _scan_marks(text: str, cues: QuoteCues, ctx: _Context) -> list[_Direct]:
+    """Pair quotation marks into quotations: nested marks of another family are skipped,
+    an opening mark at a paragraph start continues a quotation left open, and a mark with
+    no partner gives a quotation missing its opening or closing mark."""
+    found: list[_Direct] = []
+    open_pos = -1
+    open_family = ""
+    last_close = -1
+    for match in cues.mark_re.finditer(text):
+        pos, mark = match.start(), match.group()
+        family = _family(mark, cues)
+        role = _role(text, pos, mark, cues)
+        if open_pos < 0:
+            if role == "close" or (role == "either" and _closes_orphan(text, pos)):
+                found.append(_orphan_close(text, pos, last_close, ctx))
+                last_close = pos
+                continue
+            open_pos, open_family = pos, family
+            continue
+        if family != open_family:
+            continue  # a nested quotation inside the open one
+        crossed = ctx.paragraph_of(pos) - ctx.paragraph_of(open_pos)
+        if crossed:
+            para_start = ctx.paragraph_span(pos)[0]
+            if crossed > cues.max_paragraphs:
+                found.append(_unclosed(text, open_pos, ctx))
+                open_pos = pos
+            elif role != "close" and not text[para_start:pos].strip():
+                continue  # the opening mark of a quotation's next paragraph
+            elif role in ("close", "either", "open?"):
+                found.append(_Direct(open_pos, open_pos + 1, pos, pos))
+                open_pos, last_close = -1, pos
+            else:
+                found.append(_unclosed(text, open_pos, ctx))
+                open_pos = pos
+            continue
+        if role in ("close", "either", "open?"):
+            found.append(_Direct(open_pos, open_pos + 1, pos, pos))
+            if _words(text[open_pos:pos]) >= cues.min_words_unattributed:
+                last_close = pos
+            open_pos = -1
+        else:  # a second opening mark: the first one was never closed
+            found.append(_unclosed(text, open_pos, ctx))
+            open_pos = pos
+    if open_pos >= 0:
+        found.append(_unclosed(text, open_pos, ctx))
+    return found
+
+
+def _closes_orphan(text: str, pos: int) -> bool:
+    return pos > 0 and text[pos - 1] in ",.!?"
+
+
+def _orphan_close(text: str, pos: int, last_close: int, ctx: _Context) -> _Direct:
+    """A closing mark with no opening one: the quotation starts at its paragraph (or after
+    the sentence holding the previous closing mark)."""
+    start = ctx.paragraph_span(pos)[0]
+    if last_close >= start:
+        start = ctx.sentence_span(last_close)[1]
+    return _Direct(-1, start, pos, pos)
+
+
+def _unclosed(text: str, open_pos: int, ctx: _Context) -> _Direct:
+    """An opening mark never closed: the quotation runs to the end of its paragraph."""
+    return _Direct(open_pos, open_pos + 1, ctx.paragraph_span(open_pos)[1], -1)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip white space, and a trailing attribution comma, from a quoted span."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and text[end - 1] == ",":
+        end -= 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return start, end
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+# --------------------------------------------------------------------------- indirect
+
+
+@dataclass(slots=True)
+class _Indirect:
+    start: int
+    end: int
+    cue: str
+    cue_start: int
+    who: tuple[int, int]  # where to look for the speaker
+    speaker: Speaker | None = None
+
+
+_CLAUSE_STOP = re.compile(r":\s*[\"“«”]|,\s+(?:while|whereas)\b|;\s")
+
+
+def _clause_end(text: str, start: int, sent_end: int) -> int:
+    """End of a reported clause: the sentence end, before a colon that opens a quotation,
+    without final punctuation."""
+    stop = _CLAUSE_STOP.search(text, start, sent_end)
+    end = stop.start() if stop else sent_end
+    while end > start and text[end - 1] in " \t.!?;:\"“”»«'’":
+        if text[end - 1] in "\"”»’'" and text[end - 2 : end - 1] not in ".!?":
+            break
+        end -= 1
+    return end
+
+
+def _find_indirect(
+    text: str, cues: QuoteCues, ctx: _Context, skip: Sequence[Any]
+) -> list[_Indirect]:
+    found: list[_Indirect] = []
+    for m in cues.verb_re.finditer(text):
+        cand = _verb_cue(text, m, cues, ctx)
+        if cand is not None:
+            found.append(cand)
+    for m in cues.prefix_re.finditer(text):
+        cand = _prefix_cue(text, m, ctx)
+        if cand is not None:
+            found.append(cand)
+    for m in cues.medial_re.finditer(text):
+        s_start, s_end = ctx.sentence_span(m.start())
+        if m.start() <= s_start:
+            continue
+        group = "acc" if m.group("acc") is not None else "who"
+        cue = text[m.start() + 1 : m.end()].strip(" ,") if group == "acc" else m.group("verb")
+        found.append(
+            _Indirect(
+                s_start, _clause_end(text, m.end(), s_end), cue, m.start(group), m.span(group)
+            )
+        )
+    for m in cues.noun_re.finditer(text):
+        s_start, s_end = ctx.sentence_span(m.start())
+        end = _clause_end(text, m.end(), s_end)
+        if m.start() - s_start < 3:  # the noun phrase is the subject: drop its predicate
+            pred = re.search(
+                r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$", text[m.end() : end]
+            )
+            if pred:
+                end = m.end() + pred.start()
+        cue = text[m.end("who") : m.end()].lstrip("’'s ").strip()
+        found.append(_Indirect(_skip_space(text, m.end()), end, cue, m.start(), m.span("who")))
+    return [c for c in found if c.end - c.start > 3 and not _inside(c.start, c.end, skip)]
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t,":
+        pos += 1
+    return pos
+
+
+def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _Indirect | None:
+    """A reporting verb with its speaker before it and its reported clause after it."""
+    verb = re.sub(r"\s+", " ", m.group().lower())
+    s_start, s_end = ctx.sentence_span(m.start())
+    after = m.end()
+    rest = text[after:s_end]
+    cue_end = after
+    # "X told <outlet> that/,", "X said in an interview that", "X said: ..."
+    if verb in ("told", "tells"):
+        t = re.match(r"\s+(?P<to>[^,.;:\"“”]{1,60}?)(?:\s*,\s*(?:that\s+)?|\s+that\s+)", rest)
+        if t is None or cues.topic_re.match(" " + t.group("to")):
+            return None
+        content = after + t.end()
+        cue_end = after + t.end("to")
+    elif verb in cues.to_verbs:
+        content = _skip_space(text, after)
+    else:
+        t = re.match(
+            r"(?:\s+(?:in|on|at|during|after|before|while|to|with|for)\b[^,.;:\"“”]{0,80}?)?"
+            r"\s*,?\s+that\b\s*,?",
+            rest,
+        )
+        colon = re.match(r"[^.;:\"“”]{0,100}?:\s*(?=[^\s\"“”«])", rest)
+        if t is not None:
+            content = after + t.end()
+        elif colon is not None and not _quote_follows(rest[colon.end() :]):
+            content = after + colon.end()
+        elif cues.topic_re.match(rest) or verb in cues.that_verbs:
+            return _trailing(text, m, verb, cues, ctx, rest)
+        elif verb in cues.clause_verbs or verb in cues.object_verbs:
+            if re.match(r"\s*[,.;!?]|\s*$", rest):
+                return _trailing(text, m, verb, cues, ctx, rest)
+            if re.match(
+                r"\s+(?:in|on|at|during|after|before|while|to|with|for|from|as|by)\b", rest
+            ):
+                return _trailing(text, m, verb, cues, ctx, rest)
+            content = _skip_space(text, after)
+        else:
+            return None
+    content = _skip_space(text, content)
+    end = _clause_end(text, content, s_end)
+    if end - content < 3:
+        return None
+    cue = text[m.start() : cue_end].strip()
+    if t_that := re.match(r"\s*,?\s*that\b", text[cue_end:content]):
+        cue = text[m.start() : cue_end + t_that.end()].strip()
+    return _Indirect(content, end, cue, m.start(), (s_start, m.start()))
+
+
+def _quote_follows(rest: str) -> bool:
+    return bool(re.match(r"\s*[\"“«”]", rest))
+
+
+_TRAILING_REST = re.compile(
+    r"\s*(?:(?:in|on|at|during|after|before|while|when|as|from|to|with|for|by|last|this|"
+    r"earlier|later|today|yesterday|recently)\b[^,;:\"“”]*)?[.!?]?\s*$"
+)
+
+
+def _trailing(
+    text: str, m: re.Match[str], verb: str, cues: QuoteCues, ctx: _Context, rest: str
+) -> _Indirect | None:
+    """'<clause>, X believes.': the reported clause comes before its speaker."""
+    s_start = ctx.sentence_span(m.start())[0]
+    if not _TRAILING_REST.match(rest):
+        return None
+    comma = text.rfind(",", s_start, m.start())
+    if comma < 0 or comma - s_start < 10:
+        return None
+    if re.search(r"[\"“”«»]", text[comma : m.start()]):
+        return None  # "...," X said: a direct quotation's attribution
+    who = (comma + 1, m.start())
+    if len(text[who[0] : who[1]].split()) > 6:
+        return None
+    return _Indirect(s_start, comma, verb, m.start(), who)
+
+
+def _prefix_cue(text: str, m: re.Match[str], ctx: _Context) -> _Indirect | None:
+    """'According to X, <clause>' at a sentence start; mid-sentence it is medial."""
+    s_start, s_end = ctx.sentence_span(m.start())
+    who_group = next(g for g, v in m.groupdict().items() if v is not None)
+    who = m.span(who_group)
+    lead = text[s_start : m.start()].strip()
+    cue = text[m.start() : m.end()].rstrip(" ,")
+    if lead and not re.fullmatch(r"(?:and|but|so|therefore|thus|however|yet)?,?", lead, re.I):
+        return None  # mid-sentence: handled as a medial cue
+    content = _skip_space(text, m.end())
+    if not ctx.persons_in(*who):
+        # "According to the researcher at X, the head of Y Z Name, <clause>"
+        for s, e, _person in ctx.persons_in(who[1], min(s_end, who[1] + 300)):
+            between = text[who[1] : e]
+            if text[e : e + 1] == "," and s >= who[1] and not ctx.cues.verb_re.search(between):
+                who, content = (who[0], e), _skip_space(text, e + 1)
+                cue = f"{text[m.start() : who[0]].strip()} {text[s:e]}"
+                break
+    return _Indirect(content, _clause_end(text, content, s_end), cue, m.start(), who)
+
+
+def _inside(start: int, end: int, spans: Sequence[Any]) -> bool:
+    for span in spans:
+        s, e = span if isinstance(span, tuple) else (span.start, span.end)
+        if start < e and s < end:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- direct
+
+
+def _attribute_after(
+    text: str, q: _Direct, cues: QuoteCues, ctx: _Context
+) -> tuple[tuple[int, int], str] | None:
+    """'...," the expert noted.' — a speaker and verb right after the closing mark."""
+    if q.close_pos < 0:
+        return None
+    start = q.close_pos + 1
+    s_end = (
+        ctx.sentence_span(start)[1]
+        if ctx.sentence_span(start)[1] > start
+        else ctx.paragraph_span(start)[1]
+    )
+    limit = min(s_end, ctx.paragraph_span(q.close_pos)[1], start + 160)
+    seg = text[start:limit]
+    nxt = re.search(r"[\"“”«»]", seg)
+    if nxt is not None:
+        seg = seg[: nxt.start()]
+    inv = cues.after_inverted_re.match(seg)
+    if inv is not None and _looks_like_speaker(inv.group("who")):
+        return (start + inv.start("who"), start + inv.end("who")), inv.group("verb")
+    fwd = cues.after_re.match(seg)
+    if fwd is not None and len(fwd.group("who").split()) <= 7:
+        return (start + fwd.start("who"), start + fwd.end("who")), fwd.group("verb")
+    return None
+
+
+def _looks_like_speaker(who: str) -> bool:
+    w = who.strip()
+    return bool(w) and (w[0].isupper() or bool(re.match(r"(?:the|an?|one|his|her)\b", w, re.I)))
+
+
+def _attribute_before(
+    text: str, q: _Direct, cues: QuoteCues, ctx: _Context, prev_end: int
+) -> tuple[tuple[int, int], str] | None:
+    """'According to him, "...' or 'X said: "...' — a cue right before the opening mark."""
+    if q.open_pos < 0:
+        return None
+    s_start = max(ctx.sentence_span(q.open_pos)[0], prev_end)
+    seg = text[s_start : q.open_pos]
+    if not re.search(r"[,:]\s*$", seg):
+        return None
+    prefix = None
+    for found in cues.prefix_re.finditer(seg):
+        prefix = found
+    if prefix is not None and not seg[prefix.end() :].strip():
+        group = next(g for g, v in prefix.groupdict().items() if v is not None)
+        return (s_start + prefix.start(group), s_start + prefix.end(group)), seg[
+            prefix.start() : prefix.end()
+        ].rstrip(" ,")
+    verbs = list(cues.attr_verb_re.finditer(seg))
+    if verbs:
+        v = verbs[-1]
+        return (s_start, s_start + v.start()), v.group()
+    if seg.rstrip().endswith(":"):
+        return (s_start, s_start + len(seg.rstrip()) - 1), ":"
+    return None
+
+
+# --------------------------------------------------------------------------- main
+
+
+def find_quotes(
+    text: str,
+    *,
+    persons: Sequence[Person] = (),
+    mentions: Sequence[Mention] = (),
+    skip: Sequence[Any] = (),
+    cues: QuoteCues | None = None,
+    focus: str | None = None,
+) -> tuple[Quote, ...]:
+    """Direct and reported quotations in `text`, each with its speaker resolved.
+
+    `persons` and `mentions` come from the persons and mentions steps (speakers are found
+    through `Person.spans`); `skip` holds spans (site chrome) to leave out; `focus` is the
+    country that "the country's leadership" stands for when the text does not say.
+    """
+    cues = cues or QuoteCues.load()
+    ctx = _Context(text, persons, mentions, cues, focus)
+    directs = [d for d in _scan_marks(text, cues, ctx) if not _inside(d.start, d.end, skip)]
+    for d in directs:
+        d.start, d.end = _trim(text, d.start, d.end)
+    directs = [d for d in directs if d.end > d.start]
+    # an opening mark never closed counts only after a cue ('X said: "...')
+    directs = [
+        d
+        for d in directs
+        if d.close_pos >= 0 or _attribute_before(text, d, cues, ctx, 0) is not None
+    ]
+    # nested quotations inside others are not separate records
+    directs = [
+        d
+        for d in directs
+        if not any(
+            o is not d
+            and o.start <= d.start
+            and d.end <= o.end
+            and (o.end - o.start) > (d.end - d.start)
+            for o in directs
+        )
+    ]
+    ctx.quoted = [
+        (d.open_pos if d.open_pos >= 0 else d.start, max(d.close_pos, d.end) + 1) for d in directs
+    ]
+    indirect = [
+        c
+        for c in _find_indirect(text, cues, ctx, skip)
+        if not ctx.in_quote(c.cue_start) and not ctx.in_quote(c.who[1] - 1)
+    ]
+
+    # Attribution pass, in text order so that pronouns see earlier speakers.
+    events: list[tuple[int, int, Any]] = []
+    attributions: dict[int, tuple[tuple[int, int], str]] = {}
+    prev_end = 0
+    for i, d in enumerate(directs):
+        after = _attribute_after(text, d, cues, ctx)
+        before = _attribute_before(text, d, cues, ctx, prev_end)
+        chosen = after or before
+        if after and before and before[1].lower().startswith(("according", "in ")):
+            chosen = before
+        if chosen is not None:
+            attributions[i] = chosen
+        prev_end = max(d.close_pos, d.end) + 1
+        events.append((chosen[0][0] if chosen else d.start, 0, ("d", i)))
+    for j, c in enumerate(indirect):
+        events.append((c.who[0], 1, ("i", j)))
+    events.sort(key=lambda e: (e[0], e[1]))
+    used_cues: list[tuple[int, int]] = [a[0] for a in attributions.values()]
+    for _pos, _order, (kind, idx) in events:
+        if kind == "d":
+            d = directs[idx]
+            if idx in attributions:
+                (w_start, w_end), cue = attributions[idx]
+                d.speaker = ctx.resolve(
+                    w_start, w_end, anchor=d.open_pos if d.open_pos >= 0 else d.start
+                )
+                d.cue = cue if cue != ":" else None
+                d.attributed = d.speaker is not None
+            if d.speaker is not None and d.speaker.mention is not None:
+                ctx.history.append((d.speaker.start, d.speaker))
+        else:
+            c = indirect[idx]
+            if _inside(
+                c.cue_start, c.cue_start + 1, [(s, e) for s, e in used_cues if s <= c.cue_start < e]
+            ):
+                continue
+            c.speaker = ctx.resolve(c.who[0], c.who[1], anchor=c.cue_start)
+            if c.speaker is not None:
+                ctx.history.append((c.speaker.start, c.speaker))
+    ctx.history.sort(key=lambda h: h[0])
+
+    kept_indirect = _select_indirect([c for c in indirect if c.speaker is not None])
+    out: list[Quote] = []
+    for c in kept_indirect:
+        covered = [d for d in directs if d.start - 2 <= c.start and c.end <= d.end + 2]
+        overlap = sum(
+            min(c.end, d.end) - max(c.start, d.start)
+            for d in directs
+            if d.start < c.end and c.start < d.end
+        )
+        if covered or overlap > 0.6 * (c.end - c.start):
+            for d in directs:
+                if d.start < c.end and c.start < d.end and not d.attributed:
+                    d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
+            continue
+        out.append(_record(text, c.speaker, c.start, c.end, "indirect", c.cue))
+        for d in directs:  # quoted fragments inside reported speech
+            if c.start <= d.start and d.end <= c.end + 2 and not d.attributed:
+                if (
+                    _words(text[d.start : d.end]) >= cues.min_words_fragment
+                    and _family(text[d.open_pos], cues) != "single"
+                ):
+                    d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
+                else:
+                    d.attributed = False
+                    d.cue = "fragment"
+    fragments_inside = {
+        id(d) for d in directs for c in kept_indirect if c.start <= d.start and d.end <= c.end + 2
+    }
+    for i, d in enumerate(directs):
+        if d.attributed:
+            out.append(_record(text, d.speaker, d.start, d.end, "direct", d.cue))
+            continue
+        if id(d) in fragments_inside or d.close_pos < 0 or d.open_pos < 0:
+            continue
+        if (
+            not _starts_sentence(text, d, ctx)
+            or _words(text[d.start : d.end]) < cues.min_words_unattributed
+        ):
+            continue
+        speaker = _context_speaker(ctx, d, directs[:i])
+        out.append(_record(text, speaker, d.start, d.end, "direct", None))
+    out.sort(key=lambda q: (q.start, q.end))
+    return tuple(out)
+
+
+def _select_indirect(cands: list[_Indirect]) -> list[_Indirect]:
+    """One record per reported clause: among overlapping candidates keep the earliest cue."""
+    kept: list[_Indirect] = []
+    for c in sorted(cands, key=lambda c: (c.start, -(c.end - c.start))):
+        clash = None
+        for k in kept:
+            inter = min(k.end, c.end) - max(k.start, c.start)
+            union = max(k.end, c.end) - min(k.start, c.start)
+            if inter > 0 and inter / union >= 0.5:
+                clash = k
+                break
+        if clash is None:
+            kept.append(c)
+        elif (
+            clash.speaker is not None
+            and clash.speaker.name is None
+            and c.speaker
+            and c.speaker.name
+        ):
+            kept[kept.index(clash)] = c
+    return kept
+
+
+def _starts_sentence(text: str, d: _Direct, ctx: _Context) -> bool:
+    """Whether a quotation opens a sentence (after a full stop, a colon or a line start)."""
+    before = text[ctx.paragraph_span(d.open_pos)[0] : d.open_pos].rstrip()
+    return not before or before[-1] in '.!?:"”»'
+
+
+def _context_speaker(ctx: _Context, d: _Direct, earlier: Sequence[_Direct]) -> Speaker | None:
+    """A quotation with no cue next to it continues the latest speaker nearby (split quotes,
+    a quotation after 'X answered that ...')."""
+    origin = d.open_pos
+    first = ctx.sentence_of(origin)
+    p_index = ctx.paragraph_of(origin)
+    for pos, sp in reversed(ctx.history):
+        if pos >= origin:
+            continue
+        if first - ctx.sentence_of(pos) <= 3 and p_index - ctx.paragraph_of(pos) <= 1:
+            return Speaker(sp.name, sp.person_id, sp.mention, sp.start, sp.end)
+        break
+    return None
+
+
+def _record(
+    text: str, speaker: Speaker | None, start: int, end: int, kind: str, cue: str | None
+) -> Quote:
+    return Quote(
+        speaker=speaker.name if speaker else None,
+        speaker_id=speaker.person_id if speaker else None,
+        speaker_mention=speaker.mention if speaker else None,
+        text=text[start:end],
+        start=start,
+        end=end,
+        kind=kind,  # type: ignore[arg-type]
+        cue=re.sub(r"\s+", " ", cue).strip() if cue else None,
+    )
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+@step("quotes", provides="quotes", requires=("persons", "mentions"))
+def quotes_step(
+    article: Article, records: Mapping[str, tuple[Any, ...]], resources: Resources
+) -> tuple[Quote, ...]:
+    """Pipeline step: quotations of one article, site chrome left out."""
+    cues = resources.get("quote_cues", lambda r: QuoteCues.load(r.options.get("quote_cues")))
+    return find_quotes(
+        article.text,
+        persons=records.get("persons", ()),
+        mentions=records.get("mentions", ()),
+        skip=article.boilerplate,
+        cues=cues,
+        focus=resources.options.get("focus"),
+    )
+
+
+def fold_name(name: str) -> str:
+    """Transliteration-tolerant key of a name ('Kasym-Zhomart' ~ 'Kassym-Jomart')."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z]", "", text)
+    for a, b in (("zh", "j"), ("kh", "h"), ("ks", "x"), ("y", "i"), ("ey", "ei")):
+        text = text.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", text)
