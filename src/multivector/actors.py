@@ -25,14 +25,15 @@ from .errors import ConfigError
 from .pipeline import Resources, step
 from .records import Article, Mention, MentionKind
 
-#: Lists of surface forms an [actor.CODE] table may hold, and the mention kind of each
-#: (None: the actor's own kind).
-ROLE_KINDS: dict[str, str | None] = {
-    "names": None,
-    "regions": None,
-    "demonyms": "demonym",
-    "languages": "demonym",
-    "metonyms": "metonym",
+#: Lists of surface forms an [actor.CODE] table may hold: the role of each form and its
+#: mention kind (None: the actor's own kind).
+ROLES: dict[str, tuple[str, str | None]] = {
+    "names": ("name", None),
+    "regions": ("region", None),
+    "demonyms": ("demonym", "demonym"),
+    "languages": ("language", "demonym"),
+    "metonyms": ("metonym", "metonym"),
+    "prefixes": ("prefix", "demonym"),
 }
 _KINDS = ("country", "bloc", "org", "metonym", "demonym")
 _SENTENCE_START = frozenset('.!?"“”«»(:;\n')
@@ -49,7 +50,7 @@ class Entry:
 
     actor: str
     kind: str
-    role: str  # name | region | demonym | language | metonym | phrase | block
+    role: str  # name | region | demonym | language | metonym | prefix | phrase | block
     guarded: bool = False
 
 
@@ -62,6 +63,7 @@ class Cues:
     place_after: tuple[tuple[str, ...], ...]
     region_route_word: str
     alias_words: frozenset[str]
+    openers: frozenset[str]
     name_heads: frozenset[str]
     name_connectors: frozenset[str]
     name_suffixes: frozenset[str]
@@ -148,6 +150,7 @@ def _cues(data: Mapping[str, Any]) -> Cues:
         place_after=_cue_phrases(c.get("place_after", [])),
         region_route_word=str(c.get("region_route_word", "to")),
         alias_words=frozenset(w.lower() for w in c.get("alias_words", [])),
+        openers=frozenset(w.lower() for w in c.get("openers", [])),
         name_heads=frozenset(c.get("name_heads", [])),
         name_connectors=frozenset(c.get("name_connectors", [])),
         name_suffixes=frozenset(w.lower() for w in c.get("name_suffixes", [])),
@@ -183,9 +186,9 @@ def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
     heads = data.get("phrases", {}).get("heads", [])
     for code, table in actors.items():
         kind = _actor_kind(code, table)
-        for role, role_kind in ROLE_KINDS.items():
-            for surface in table.get(role, []):
-                add(surface, Entry(code, role_kind or kind, role.rstrip("s")))
+        for key, (role, role_kind) in ROLES.items():
+            for surface in table.get(key, []):
+                add(surface, Entry(code, role_kind or kind, role))
         for adjective in table.get("collective", []):
             for head in heads:
                 add(f"{adjective} {head}", Entry(code, "bloc", "phrase"))
@@ -252,8 +255,10 @@ def _guard_ok(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> 
         if nxt and nxt[0].isupper():
             return False
         prev = _prev_word(text, start)
-        if prev and prev[0][0].isupper() and not prev[1]:
-            return False
+        if prev and prev[0][0].isupper():
+            word, opens_sentence = prev
+            if not opens_sentence or word.lower() not in gaz.cues.openers:
+                return False
     if letters.isupper() and len(letters) <= 4:
         for word in (_next_word(text, end), (_prev_word(text, start) or ("",))[0]):
             if word and len(word) >= 2 and word.isalpha() and word.isupper() and word not in gaz:
@@ -267,9 +272,11 @@ def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
     for last, (length, entry) in gaz.automaton.iter(text):
         end = last + 1
         start = end - length
-        if end < n and text[end].isalnum():
-            continue
         surface = text[start:end]
+        if end < n and text[end].isalnum() and surface[-1].isalnum():
+            continue
+        if entry.role == "prefix" and text[end : end + 1] != "-":
+            continue
         if not _left_ok(text, start, surface):
             continue
         if (entry.guarded or len(surface) <= 5) and not _guard_ok(text, start, end, surface, gaz):
