@@ -100,14 +100,15 @@ class Engine:
             raise PipelineError(f"--workers/--scheduler need Dask: {SCALE_HINT}") from None
         try:
             if self.scheduler is not None:
-                self.client = Client(self.scheduler, timeout="10s")
+                # waits distributed.comm.timeouts.connect (Dask config, 30 s by default)
+                self.client = Client(self.scheduler)
             else:
                 self._cluster = LocalCluster(
                     n_workers=self.workers,
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address=":0",  # no fixed port: runs side by side never collide
                     silence_logs=logging.ERROR,
                 )
                 self.client = Client(self._cluster)
