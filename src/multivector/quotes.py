@@ -49,6 +49,7 @@ class QuoteCues:
     clause_verbs: frozenset[str]
     that_verbs: frozenset[str]
     object_verbs: frozenset[str]
+    object_as_verbs: frozenset[str]
     to_verbs: frozenset[str]
     verb_re: re.Pattern[str]
     topic_re: re.Pattern[str]
@@ -83,10 +84,11 @@ def _load_cues(path: str | None) -> QuoteCues:
     speakers, direct = data["speakers"], data.get("direct", {})
     all_marks = [*marks["open"], *marks["close"], *marks["straight"]]
     clause = {v.lower() for v in verbs["clause"]}
-    that = {v.lower() for v in verbs["that"]} - clause
     obj = {v.lower() for v in verbs["object"]}
+    obj_as = {v.lower() for v in verbs.get("object_as", [])}
+    that = {v.lower() for v in verbs["that"]} - clause - obj - obj_as
     to = {v.lower() for v in verbs["to"]}
-    every = clause | that | obj | to
+    every = clause | that | obj | obj_as | to
     attributing = every | {v.lower() for v in verbs.get("direct", [])}
     verb_alt = _alternation(every)
     attr_alt = _alternation(attributing | {"according to"})
@@ -114,6 +116,7 @@ def _load_cues(path: str | None) -> QuoteCues:
         clause_verbs=frozenset(clause),
         that_verbs=frozenset(that),
         object_verbs=frozenset(obj),
+        object_as_verbs=frozenset(obj_as),
         to_verbs=frozenset(to),
         verb_re=re.compile(rf"(?<![\w-])(?:{verb_alt})(?![\w-])"),
         topic_re=re.compile(
@@ -610,7 +613,7 @@ def _find_indirect(
             )
             if pred:
                 end = m.end() + pred.start()
-        cue = text[m.end("who") : m.end()].lstrip("’'s ").strip()
+        cue = re.sub(r"^(?:’s|'s|’|')\s*", "", text[m.end("who") : m.end()]).strip()
         found.append(_Indirect(_skip_space(text, m.end()), end, cue, m.start(), m.span("who")))
     return [c for c in found if c.end - c.start > 3 and not _inside(c.start, c.end, skip)]
 
@@ -637,6 +640,13 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _I
         cue_end = after + t.end("to")
     elif verb in cues.to_verbs:
         content = _skip_space(text, after)
+    elif verb in cues.object_as_verbs:
+        t = re.match(r"\s+(?P<obj>[^.;:!?\"“”«»]{1,120}?)\s+as\s+", rest)
+        if t is None:
+            return None
+        pronoun = re.fullmatch(r"it|this|that|them|these|those", t.group("obj"), re.I)
+        content = after + (t.end() if pronoun else t.start("obj"))
+        cue_end = after + (t.end() if pronoun else 0)
     else:
         t = re.match(
             r"(?:\s+(?:in|on|at|during|after|before|while|to|with|for)\b[^,.;:\"“”]{0,80}?)?"
