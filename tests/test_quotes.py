@@ -500,3 +500,115 @@ def test_gold_floors_with_gold_persons() -> None:
 
     assert f1("quotes.attribution") >= 0.90
     assert f1("quotes.direct_attribution") >= 0.95
+
+
+# ---------------------------------------------------------------- stored quotes and the CLI
+
+CLI_ARTICLES = {
+    "lisbon.txt": (
+        "Trade talks open in Lisbon\n\n"
+        "Portugal and Brazil opened trade talks on Monday. “We want a fair deal, and China"
+        " should not be left out,” said Stanislav Pritchin, an economist at the Lisbon"
+        " institute. Joana Reis believes that the talks will succeed before the summer.\n"
+    ),
+    "brasilia.txt": (
+        "Brazil weighs its options\n\n"
+        '"Brazil is a key partner for every European port," Stanislav Pritchyn told Radio'
+        " Sul on Tuesday.\n"
+    ),
+}
+CLI_PEOPLE = {
+    "Stanislav Pritchin": ("economist",),
+    "Stanislav Pritchyn": ("economist",),
+    "Joana Reis": ("minister",),
+}
+
+
+def _people_step(article, records, resources):  # type: ignore[no-untyped-def]
+    """Stand-in for the persons step: the fixed names above, with their roles."""
+    out = []
+    for i, (name, roles) in enumerate(CLI_PEOPLE.items()):
+        spans = [Span(m.start(), m.end()) for m in re.finditer(re.escape(name), article.text)]
+        if spans:
+            out.append(Person(id=f"p{i}", name=name, roles=roles, key=name, spans=tuple(spans)))
+    return tuple(out)
+
+
+@pytest.fixture
+def quotes_db(tmp_path: Path) -> Path:
+    from multivector import api
+    from multivector.pipeline import Pipeline, Resources, Step, available_steps
+    from multivector.quotes import quotes_step
+
+    for name, text in CLI_ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    pipeline = Pipeline(
+        (
+            Step("persons", "persons", (), _people_step),
+            available_steps()["mentions"],
+            Step("quotes", "quotes", ("persons", "mentions"), quotes_step),
+        ),
+        Resources(),
+    )
+    db = tmp_path / "quotes.db"
+    summary = api.analyze([str(tmp_path / n) for n in CLI_ARTICLES], db=db, pipeline=pipeline)
+    assert summary.records["quotes"] == 3
+    return db
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param([], {"Stanislav Pritchin", "Stanislav Pritchyn", "Joana Reis"}, id="all"),
+        pytest.param(
+            ["--speaker", "Pritchin"],
+            {"Stanislav Pritchin", "Stanislav Pritchyn"},
+            id="speaker-any-spelling",
+        ),
+        pytest.param(
+            ["--speaker", "stanislav PRITCHYN"],
+            {"Stanislav Pritchin", "Stanislav Pritchyn"},
+            id="speaker-full-name",
+        ),
+        pytest.param(["--speaker", "Reis"], {"Joana Reis"}, id="speaker-other"),
+        pytest.param(["--speaker", "Nobody"], set(), id="speaker-unknown"),
+        pytest.param(["--about", "CHN"], {"Stanislav Pritchin"}, id="about-china"),
+        pytest.param(
+            ["--about", "BRA", "--speaker", "Pritchin"],
+            {"Stanislav Pritchyn"},
+            id="about-and-speaker",
+        ),
+    ],
+)
+def test_cli_quotes(quotes_db: Path, args: list[str], expected: set[str]) -> None:
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    result = CliRunner().invoke(app, ["quotes", *args, "--db", str(quotes_db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert {r["speaker"] for r in rows} == expected
+    for row in rows:
+        assert row["role"] == CLI_PEOPLE[row["speaker"]][0]
+        assert row["doc"] and row["text"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_cli_quotes_formats(quotes_db: Path, fmt: str) -> None:
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    result = CliRunner().invoke(app, ["quotes", "--db", str(quotes_db), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert "Joana Reis" in result.stdout and "minister" in result.stdout
+
+
+def test_cli_quotes_missing_db(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    result = CliRunner().invoke(app, ["quotes", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2

@@ -312,6 +312,32 @@ def evaluate(
     raise typer.Exit(1 if failures or result.missing else 0)
 
 
+@app.command()
+def quotes(
+    speaker: Annotated[
+        str | None,
+        typer.Option(help="Only this speaker, in any spelling of the name ('Pritchin')."),
+    ] = None,
+    about: Annotated[
+        str | None,
+        typer.Option(help="Only quotations that mention this actor code (e.g. CHN, EU)."),
+    ] = None,
+    db: DbOpt = "multivector.db",
+    format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: Annotated[int, typer.Option(help="Show at most this many quotations.", min=1)] = 1000,
+) -> None:
+    """List stored quotations: date, speaker, role, kind, text, source and article."""
+    from .quotes import QUOTE_COLUMNS, list_quotes
+
+    try:
+        with Store(db, create=False) as store:
+            found = list_quotes(store, speaker=speaker, about=about, limit=limit)
+            rows = [{c: r[c] for c in QUOTE_COLUMNS} for r in found]
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+    emit_rows(rows, QUOTE_COLUMNS, format, title="Quotations")
+
+
 def emit_rows(rows: list[dict[str, Any]], columns: list[str], format: str, *, title: str) -> None:
     """Print rows as a rich table, JSON lines or CSV."""
     if format == "json":

@@ -1020,3 +1020,98 @@ def fold_name(name: str) -> str:
     for a, b in (("zh", "j"), ("kh", "h"), ("ks", "x"), ("y", "i"), ("ey", "ei")):
         text = text.replace(a, b)
     return re.sub(r"(.)\1+", r"\1", text)
+
+
+# --------------------------------------------------------------------------- queries
+
+QUOTE_COLUMNS = ["date", "speaker", "role", "kind", "text", "source", "doc", "cue"]
+
+
+def _name_keys(*names: str | None) -> set[str]:
+    """Folded words of names, so 'Pritchin' finds 'Stanislav Pritchin' in any spelling."""
+    keys = set()
+    for name in names:
+        for word in re.findall(r"[^\W\d_][\w’'-]*", name or ""):
+            keys.add(fold_name(word))
+    return keys
+
+
+def speaker_matches(query: str, *names: str | None) -> bool:
+    """Whether every word of `query` names the speaker, spelling variants folded together."""
+    wanted = _name_keys(query)
+    return bool(wanted) and wanted <= _name_keys(*names)
+
+
+def list_quotes(
+    store: Any, *, speaker: str | None = None, about: str | None = None, limit: int | None = 1000
+) -> list[dict[str, Any]]:
+    """Stored quotations with speaker, role, date and source, newest first.
+
+    `speaker` matches transliteration-tolerantly against the speaker's name and aliases;
+    `about` keeps quotations whose span contains a mention of that actor code.
+    """
+    import sqlalchemy as sa
+
+    from .store import article_persons, articles, mentions
+    from .store import quotes as quotes_table
+
+    q, a, ap = quotes_table, articles, article_persons
+    query = (
+        sa.select(
+            q.c.article_id,
+            q.c.char_start,
+            q.c.char_end,
+            q.c.speaker,
+            q.c.speaker_mention,
+            q.c.text,
+            q.c.kind,
+            q.c.cue,
+            a.c.doc,
+            a.c.source,
+            a.c.published,
+            ap.c.roles,
+            ap.c.aliases,
+        )
+        .select_from(
+            q.join(a, a.c.id == q.c.article_id).outerjoin(
+                ap, sa.and_(ap.c.article_id == q.c.article_id, ap.c.local_id == q.c.speaker_id)
+            )
+        )
+        .order_by(a.c.published.desc(), a.c.doc, q.c.char_start)
+    )
+    if about:
+        m = mentions
+        query = query.where(
+            sa.exists().where(
+                m.c.article_id == q.c.article_id,
+                m.c.char_start >= q.c.char_start,
+                m.c.char_end <= q.c.char_end,
+                m.c.actor == about.upper(),
+            )
+        )
+    if speaker:
+        query = query.where(q.c.speaker.is_not(None))
+    rows: list[dict[str, Any]] = []
+    with store.engine.connect() as conn:
+        for r in conn.execute(query):
+            aliases = list(r.aliases or [])
+            if speaker and not speaker_matches(speaker, r.speaker, *aliases):
+                continue
+            roles = list(r.roles or [])
+            rows.append(
+                {
+                    "date": r.published,
+                    "speaker": r.speaker,
+                    "role": roles[0] if roles else None,
+                    "kind": r.kind,
+                    "text": r.text,
+                    "source": r.source,
+                    "doc": r.doc,
+                    "cue": r.cue,
+                    "start": r.char_start,
+                    "end": r.char_end,
+                }
+            )
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
