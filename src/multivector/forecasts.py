@@ -1,0 +1,569 @@
+"""Forecasts: statements about the future, with speaker, partners, horizon and time window.
+
+A forecast is a clause that carries a future cue (a modal such as "will" or "may", an
+intention such as "intends to", an expectation such as "is expected", a hedge such as
+"is likely to", or a horizon phrase such as "in the medium term"), minus scheduled events,
+relative and conditional clauses, embedded questions and normative "should". The clause is
+trimmed of connectives, introductory phrases and reporting frames ("X believes that"), so
+the record holds what is forecast. Cues and horizon phrases are each found by one compiled
+pattern over the whole text; all vocabularies live in `data/forecasts.toml`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from .config import load_data
+from .pipeline import Resources, step
+from .quantities import load_lexicon as load_quantity_lexicon
+from .records import Article, Forecast, Mention, Quote
+from .text import paragraph_spans, sentence_spans
+
+_PREV_WORD = re.compile(r"([\w'’-]+)[^\w]*$")
+_NEXT_WORDS = re.compile(r"[\w'’-]+|[,;:.!?()\"“”]")
+_TRIM = " \t\n.,;:!?\"'“”‘’«»()–—-"
+_OPEN_QUOTES = " \t\"'“‘«"
+
+
+def _words(items: Iterable[str]) -> str:
+    """Alternation of phrases, longest first, spaces matching any blank run."""
+    parts = sorted({p.lower() for p in items}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+@dataclass(frozen=True)
+class HorizonRule:
+    name: str
+    rule: str
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class ForecastLexicon:
+    """Compiled cue, exclusion, span and horizon rules of `forecasts.toml`."""
+
+    cue_re: re.Pattern[str]
+    cue_kind: Mapping[str, str]
+    lowercase_only: frozenset[str]
+    scheduled: frozenset[str]
+    scheduled_window: int
+    day_re: re.Pattern[str]
+    not_after_can_re: re.Pattern[str]
+    blockers_before: frozenset[str]
+    relative: frozenset[str]
+    embedding_re: re.Pattern[str]
+    question_words: frozenset[str]
+    headline_not_before_to: frozenset[str]
+    connective_re: re.Pattern[str]
+    intro_re: re.Pattern[str]
+    frame_re: re.Pattern[str]
+    attribution_re: re.Pattern[str]
+    trailing_cuts: tuple[str, ...]
+    split_re: re.Pattern[str]
+    horizon_re: re.Pattern[str]
+    horizons: Mapping[str, HorizonRule]
+    horizon_words: Mapping[str, int]
+    numbers: Mapping[str, float]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ForecastLexicon:
+        cues, excl, span = data["cues"], data["exclude"], data["span"]
+        kinds: dict[str, str] = {}
+        for kind in ("modal", "reported", "intention", "expectation", "hedge"):
+            for phrase in cues.get(kind, ()):
+                kinds[re.sub(r"\s+", " ", phrase.lower())] = kind
+        cue_re = re.compile(rf"(?<![\w'’])(?:{_words(kinds)})(?![\w])", re.IGNORECASE)
+        bare = {c.lower() for c in span.get("bare_connectives", ())}
+        conns = [c for c in span["connectives"] if c.lower() not in bare]
+        connective_re = re.compile(
+            rf"(?:(?:{_words(conns)}|{_words(bare)})\s*,\s*|(?:{_words(bare)})\s+)",
+            re.IGNORECASE,
+        )
+        gap = int(span.get("frame_gap", 4))
+        verbs = _words(span["reporting_verbs"])
+        frame_re = re.compile(
+            rf"\b(?:{verbs})\b(?:[\s,]+[\w'’.-]+){{0,{gap}}}?[\s,]+that\s+|\b(?:{verbs})\s*:\s*[\"“]?",
+            re.IGNORECASE,
+        )
+        splits = _words(s.strip(" ,") for s in span["clause_splits"])
+        and_before = _words(span["and_split_before"])
+        split_re = re.compile(
+            rf"(?P<quote>[,.!?…](?:[\"”’»](?=\s|$)|\s*[”»]))|;\s*|:\s+[\"“]?"
+            rf"|,\s+(?:{splits})\s+|,\s+and\s+(?=(?:{and_before})\b)",
+            re.IGNORECASE,
+        )
+        horizons: dict[str, HorizonRule] = {}
+        parts = []
+        for i, h in enumerate(data.get("horizon", ())):
+            name = f"h{i}"
+            pattern = re.sub(r"\(\?P<(\w+)>", rf"(?P<{name}_\1>", h["pattern"])
+            parts.append(f"(?P<{name}>{pattern})")
+            horizons[name] = HorizonRule(
+                name,
+                h["rule"],
+                int(h.get("years", 0)),
+                int(h.get("months", 0)),
+                int(h.get("days", 0)),
+            )
+        return cls(
+            cue_re=cue_re,
+            cue_kind=kinds,
+            lowercase_only=frozenset(c.lower() for c in cues.get("lowercase_only", ())),
+            scheduled=frozenset(v.lower() for v in excl["scheduled_verbs"]),
+            scheduled_window=int(excl.get("scheduled_window", 8)),
+            day_re=re.compile(rf"\b(?:{_words(excl['day_markers'])})\b", re.IGNORECASE),
+            not_after_can_re=re.compile(
+                rf"\s+(?:{_words(excl['not_after_can'])})\b", re.IGNORECASE
+            ),
+            blockers_before=frozenset(w.lower() for w in excl["blockers_before"]),
+            relative=frozenset(w.lower() for w in excl["relative_pronouns"]),
+            embedding_re=re.compile(rf"\b(?:{_words(excl['embedding_words'])})\b", re.IGNORECASE),
+            question_words=frozenset(w.lower() for w in excl["question_words"]),
+            headline_not_before_to=frozenset(w.lower() for w in excl["headline_not_before_to"]),
+            connective_re=connective_re,
+            intro_re=re.compile(rf"(?:{_words(span['intro_openers'])})\b", re.IGNORECASE),
+            frame_re=frame_re,
+            attribution_re=re.compile(
+                rf",\s*[\"”»]?\s*(?:(?-i:[A-Z][\w'’.-]*)\s+){{1,3}}(?:{verbs})\b"
+                rf"|,\s*[\"”»]?\s*(?:he|she|they|it|we|I)\s+(?:{verbs})\b",
+                re.IGNORECASE,
+            ),
+            trailing_cuts=tuple(span.get("trailing_cuts", ())),
+            split_re=split_re,
+            horizon_re=re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE),
+            horizons=horizons,
+            horizon_words={k.lower(): int(v) for k, v in data.get("horizon_words", {}).items()},
+            numbers=load_quantity_lexicon().cardinals,
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def load_lexicon(path: str | None = None) -> ForecastLexicon:
+    """The bundled forecast lexicon, or a user's replacement file."""
+    return ForecastLexicon.from_data(load_data("forecasts.toml", path))
+
+
+# --- horizon windows -----------------------------------------------------------------------
+
+
+def _add(day: date, years: int = 0, months: int = 0, days: int = 0) -> date:
+    """Calendar arithmetic that clamps the day ("Feb 29" + 1 year -> Feb 28)."""
+    total = day.year * 12 + day.month - 1 + years * 12 + months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last)) + timedelta(days=days)
+
+
+def _count(raw: str | None, lex: ForecastLexicon) -> int:
+    if raw is None:
+        return lex.horizon_words.get("default", 3)
+    key = re.sub(r"\s+", " ", raw.lower())
+    if key.isdigit():
+        return int(key)
+    if key in lex.horizon_words:
+        return lex.horizon_words[key]
+    return int(lex.numbers.get(key, lex.horizon_words.get("default", 3)))
+
+
+def resolve_window(
+    match: re.Match[str], published: str | None, lex: ForecastLexicon
+) -> tuple[str, str] | None:
+    """The [from, to] ISO dates a horizon phrase covers, counted from the publication date."""
+    name = match.lastgroup
+    if not published or name is None or name not in lex.horizons:
+        return None
+    try:
+        pub = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    rule = lex.horizons[name]
+    group = match.groupdict()
+
+    def g(key: str) -> str | None:
+        return group.get(f"{name}_{key}")
+
+    end: date | None = None
+    start = pub
+    if rule.rule == "offset":
+        end = _add(pub, rule.years, rule.months, rule.days)
+    elif rule.rule == "count":
+        n = _count(g("n"), lex)
+        unit = (g("unit") or "year").lower().rstrip("s")
+        if unit == "decade":
+            end = _add(pub, years=10 * n)
+        elif unit == "year":
+            end = _add(pub, years=n)
+        elif unit == "month":
+            end = _add(pub, months=n)
+        elif unit == "week":
+            end = pub + timedelta(weeks=n)
+        elif unit == "day":
+            end = pub + timedelta(days=n)
+    elif rule.rule in ("by_year", "in_year") and g("year"):
+        year = int(g("year") or 0)
+        if year < pub.year:
+            return None
+        end = date(year, 12, 31)
+        if rule.rule == "in_year" and year > pub.year:
+            start = date(year, 1, 1)
+    elif rule.rule in ("this", "next"):
+        unit = (g("unit") or "year").lower()
+        step_ = 1 if rule.rule == "next" else 0
+        if unit == "year":
+            if step_:
+                start = date(pub.year + 1, 1, 1)
+            end = date(pub.year + step_, 12, 31)
+        elif unit == "month":
+            first = _add(pub.replace(day=1), months=step_)
+            if step_:
+                start = first
+            end = _add(first, months=1) - timedelta(days=1)
+        else:
+            monday = pub - timedelta(days=pub.weekday()) + timedelta(weeks=step_)
+            if step_:
+                start = monday
+            end = monday + timedelta(days=6)
+    if end is None:
+        return None
+    return start.isoformat(), end.isoformat()
+
+
+# --- clause analysis -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Cue:
+    start: int
+    end: int
+    phrase: str
+    kind: str
+
+
+def _prev_word(text: str, pos: int, floor: int) -> str:
+    m = _PREV_WORD.search(text, max(floor, pos - 30), pos)
+    return m.group(1).lower() if m else ""
+
+
+def _valid(text: str, cue: _Cue, seg_start: int, lex: ForecastLexicon) -> bool:
+    """Whether a cue marks a forecast here, not a noun, a relative clause, a condition..."""
+    prev = _prev_word(text, cue.start, seg_start)
+    if prev in lex.blockers_before or prev in lex.relative:
+        return False
+    part_start = max(seg_start, text.rfind(",", seg_start, cue.start) + 1)
+    if lex.embedding_re.search(text, part_start, cue.start):
+        return False
+    if cue.phrase in ("can", "could", "cannot", "can't") and lex.not_after_can_re.match(
+        text, cue.end
+    ):
+        return False
+    return not _scheduled(text, cue, lex)
+
+
+def _scheduled(text: str, cue: _Cue, lex: ForecastLexicon) -> bool:
+    """ "will" before a scheduling verb ("will be held", "will host talks") states a plan of
+    record, not a forecast."""
+    if cue.phrase not in ("will", "shall", "'ll", "won't"):
+        return False
+    tokens = _NEXT_WORDS.findall(text, cue.end, min(len(text), cue.end + 120))
+    words: list[str] = []
+    for tok in tokens[: lex.scheduled_window]:
+        if not tok[0].isalnum():
+            break
+        words.append(tok.lower())
+    joined = " ".join(words)
+    return any(w in lex.scheduled for w in words) or any(
+        " " in v and v in joined for v in lex.scheduled
+    )
+
+
+def _segments(text: str, start: int, end: int, lex: ForecastLexicon) -> list[tuple[int, int]]:
+    """Clauses of one sentence: split at ; : closing quotes and weak conjunctions."""
+    out = []
+    cursor = start
+    for m in lex.split_re.finditer(text, start, end):
+        out.append((cursor, m.start()))
+        cursor = m.end()
+    out.append((cursor, end))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _trim(
+    text: str, start: int, end: int, cues: Sequence[_Cue], lex: ForecastLexicon
+) -> tuple[int, int, bool]:
+    """Drop openers, introductory phrases and reporting frames; cut trailing asides.
+
+    Returns the new span and whether a reporting frame was dropped (for "would").
+    """
+    first, last = cues[0].start, cues[-1].end
+    while start < first and text[start] in _OPEN_QUOTES:
+        start += 1
+    while True:
+        m = lex.connective_re.match(text, start, first)
+        if not m or m.end() > first:
+            break
+        start = m.end()
+        while start < first and text[start] in _OPEN_QUOTES:
+            start += 1
+    if lex.intro_re.match(text, start, first):
+        comma = text.find(",", start, first)
+        if comma != -1:
+            start = comma + 1
+            while start < first and text[start] in " \t":
+                start += 1
+    framed = False
+    frame_end = None
+    for m in lex.frame_re.finditer(text, start, first):
+        frame_end = m.end()
+    if frame_end is not None:
+        start, framed = frame_end, True
+        while start < first and text[start] in _OPEN_QUOTES:
+            start += 1
+    for cut in lex.trailing_cuts:
+        pos = text.find(cut, last, end)
+        if pos != -1:
+            end = pos
+    attribution = lex.attribution_re.search(text, last, end)
+    if attribution:
+        end = attribution.start()  # "..., Kazantsev believes." / "..., the minister said in Rome"
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    while start < end and text[start] in _TRIM:
+        start += 1
+    return start, end, framed
+
+
+def _is_headline_line(text: str, start: int, end: int) -> bool:
+    line = text[start:end].rstrip()
+    return bool(line) and line[-1] not in ".!;:" and len(line.split()) <= 20
+
+
+def _is_question(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
+    line = text[start:end].strip().strip("\"“”'‘’«»")
+    first = line.split(maxsplit=1)[0].lower() if line else ""
+    return line.endswith("?") or first in lex.question_words
+
+
+#: Horizon rules that do not make a clause a forecast by themselves ("signed in 2013").
+_NOT_CUES = frozenset({"open", "in_year"})
+
+_HEADLINE_TO = re.compile(r"([\w'’-]+)\s+to\s+([a-z][\w-]*)\b")
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "these", "that"})
+
+
+def _headline_forecast(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
+    """ "X to do Y" in a headline announces a future act ("Minister to visit Lima")."""
+    for m in _HEADLINE_TO.finditer(text, start, end):
+        before, verb = m.group(1).lower(), m.group(2).lower()
+        if before in lex.headline_not_before_to or verb in _DETERMINERS:
+            continue
+        return True
+    return False
+
+
+# --- the extractor -------------------------------------------------------------------------
+
+
+def _span_of(item: tuple[int, int] | Any) -> tuple[int, int]:
+    return item if isinstance(item, tuple) else (item.start, item.end)
+
+
+def find_forecasts(
+    text: str,
+    *,
+    quotes: Sequence[Quote] = (),
+    mentions: Sequence[Mention] = (),
+    skip: Iterable[tuple[int, int] | Any] = (),
+    published: str | None = None,
+    focus: str | None = None,
+    lexicon: ForecastLexicon | None = None,
+) -> tuple[Forecast, ...]:
+    """Every forecast in `text` (outside `skip` spans), in text order.
+
+    `speaker` comes from the quote that encloses the forecast; `about` lists the actors
+    mentioned inside it other than `focus` (or `[focus]` when there are none); the window is
+    resolved against `published` (ISO date) and is None without one.
+    """
+    lex = lexicon or load_lexicon()
+    skips = sorted(_span_of(s) for s in skip)
+    cues: list[_Cue] = []
+    for m in lex.cue_re.finditer(text):
+        phrase = re.sub(r"\s+", " ", m.group().lower())
+        if phrase in lex.lowercase_only and not m.group().islower():
+            continue
+        cues.append(_Cue(m.start(), m.end(), phrase, lex.cue_kind.get(phrase, "modal")))
+    horizons = [h for h in lex.horizon_re.finditer(text)]
+    cue_starts = [c.start for c in cues]
+    hz_starts = [h.start() for h in horizons]
+
+    def in_skip(a: int, b: int) -> bool:
+        i = bisect.bisect_right(skips, (b, b))
+        return any(s < b and a < e for s, e in skips[max(0, i - 3) : i])
+
+    headline: tuple[int, int] | None = None
+    for p_start, p_end in paragraph_spans(text):
+        if not in_skip(p_start, p_end):
+            if _is_headline_line(text, p_start, p_end):
+                headline = (p_start, p_end)
+            break
+
+    spans: list[tuple[int, int, int, int]] = []  # start, end, sentence start, sentence end
+    for s_start, s_end in sentence_spans(text):
+        if in_skip(s_start, s_end):
+            continue
+        lo, hi = bisect.bisect_left(cue_starts, s_start), bisect.bisect_left(cue_starts, s_end)
+        hlo, hhi = bisect.bisect_left(hz_starts, s_start), bisect.bisect_left(hz_starts, s_end)
+        if lo == hi and hlo == hhi:
+            continue
+        if text[s_start:s_end].rstrip(_TRIM.replace("?", "")).endswith("?"):
+            continue
+        if (
+            headline
+            and headline[0] <= s_start < headline[1]
+            and _is_question(text, s_start, s_end, lex)
+        ):
+            continue
+        for a, b in _segments(text, s_start, s_end, lex):
+            here = [c for c in cues[lo:hi] if a <= c.start and c.end <= b]
+            found = [c for c in here if _valid(text, c, a, lex)]
+            if any(_scheduled(text, c, lex) for c in here) and not found:
+                continue  # "will take place next week": the date is a schedule, not a horizon
+            for h in horizons[hlo:hhi]:
+                rule = lex.horizons.get(h.lastgroup or "")
+                if a <= h.start() and h.end() <= b and rule and rule.rule not in _NOT_CUES:
+                    found.append(_Cue(h.start(), h.end(), h.group().lower(), "horizon"))
+            if not found:
+                continue
+            found.sort(key=lambda c: c.start)
+            if lex.day_re.search(text, a, b) and all(c.kind == "modal" for c in found):
+                continue  # "Today, the capital will host talks"
+            start, end, framed = _trim(text, a, b, found, lex)
+            if not framed and all(c.kind == "reported" for c in found):
+                continue
+            if end - start < 8:
+                continue
+            spans.append((start, end, s_start, s_end))
+
+    if headline and not any(headline[0] <= s < headline[1] for s, *_ in spans):
+        h_start, h_end = headline
+        if not _is_question(text, h_start, h_end, lex) and _headline_forecast(
+            text, h_start, h_end, lex
+        ):
+            spans.append((h_start, h_end, h_start, h_end))
+    spans.sort()
+    out = []
+    for start, end, s_start, s_end in spans:
+        horizon, window = _horizon(horizons, hz_starts, start, end, s_start, s_end, published, lex)
+        out.append(
+            Forecast(
+                start=start,
+                end=end,
+                text=text[start:end],
+                speaker=_speaker(quotes, start, end),
+                about=_about(mentions, (start, end), (s_start, s_end), focus),
+                horizon=horizon,
+                window=window,
+            )
+        )
+    return tuple(out)
+
+
+def _horizon(
+    horizons: Sequence[re.Match[str]],
+    starts: Sequence[int],
+    start: int,
+    end: int,
+    s_start: int,
+    s_end: int,
+    published: str | None,
+    lex: ForecastLexicon,
+) -> tuple[str | None, tuple[str, str] | None]:
+    """The horizon phrase inside the forecast, else elsewhere in its sentence."""
+    lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
+    usable = [h for h in horizons[lo:hi] if not _past_year(h, published, lex)]
+    inside = [h for h in usable if start <= h.start() and h.end() <= end]
+    chosen = inside or usable
+    if not chosen:
+        return None, None
+    h = chosen[0]
+    return h.group(), resolve_window(h, published, lex)
+
+
+def _past_year(match: re.Match[str], published: str | None, lex: ForecastLexicon) -> bool:
+    """A calendar year before the publication year is history, not a horizon."""
+    name = match.lastgroup or ""
+    rule = lex.horizons.get(name)
+    if rule is None or rule.rule != "in_year":
+        return False
+    year = match.groupdict().get(f"{name}_year")
+    return not published or not year or int(year) < int(published[:4])
+
+
+def _speaker(quotes: Sequence[Quote], start: int, end: int) -> str | None:
+    """The speaker of the quote that encloses (most of) the forecast."""
+    best, best_overlap = None, 0
+    for q in quotes:
+        overlap = min(q.end, end) - max(q.start, start)
+        if overlap > best_overlap and overlap * 2 >= end - start:
+            best, best_overlap = q, overlap
+    return best.speaker if best else None
+
+
+def _about(
+    mentions: Sequence[Mention],
+    span: tuple[int, int],
+    sentence: tuple[int, int],
+    focus: str | None,
+) -> tuple[str, ...]:
+    """Actors the forecast is about: those mentioned inside it other than the focal country,
+    else those elsewhere in its sentence ("As for Peru, ties will improve"), else the focus."""
+    for start, end in (span, sentence):
+        codes: list[str] = []
+        for m in mentions:
+            inside = start <= m.start and m.end <= end and not (m.in_name or m.ethnic)
+            if inside and m.actor not in codes and m.actor != focus:
+                codes.append(m.actor)
+        if codes:
+            return tuple(codes)
+    return (focus,) if focus else ()
+
+
+def infer_focus(mentions: Sequence[Mention]) -> str | None:
+    """The most mentioned country of an article, when the user named no focal country."""
+    counts = Counter(m.actor for m in mentions if m.kind in ("country", "metonym", "demonym"))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# --- pipeline step -------------------------------------------------------------------------
+
+
+@step("forecasts", provides="forecasts", requires=("quotes", "mentions"))
+def forecasts_step(
+    article: Article, records: Mapping[str, tuple[Any, ...]], resources: Resources
+) -> tuple[Forecast, ...]:
+    """Forecasts of one article, outside its boilerplate."""
+    override = resources.options.get("forecasts_lexicon")
+    lex = resources.get(
+        "forecasts.lexicon", lambda r: load_lexicon(str(Path(override)) if override else None)
+    )
+    mentions = records.get("mentions", ())
+    focus = resources.options.get("focus") or infer_focus(mentions)
+    return find_forecasts(
+        article.text,
+        quotes=records.get("quotes", ()),
+        mentions=mentions,
+        skip=article.boilerplate,
+        published=article.published,
+        focus=focus,
+        lexicon=lex,
+    )
