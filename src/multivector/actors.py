@@ -62,6 +62,7 @@ class Cues:
     not_place_before: tuple[tuple[str, ...], ...]
     place_after: tuple[tuple[str, ...], ...]
     region_route_word: str
+    dateline_after: re.Pattern[str] | None
     alias_words: frozenset[str]
     openers: frozenset[str]
     name_heads: frozenset[str]
@@ -142,6 +143,13 @@ def _cue_phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(v.lower().split()) for v in values)
 
 
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern) if pattern else None
+    except re.error as exc:
+        raise ConfigError(f"gazetteer cue pattern {pattern!r}: {exc}") from None
+
+
 def _cues(data: Mapping[str, Any]) -> Cues:
     c = data.get("cues", {})
     return Cues(
@@ -149,6 +157,7 @@ def _cues(data: Mapping[str, Any]) -> Cues:
         not_place_before=_cue_phrases(c.get("not_place_before", [])),
         place_after=_cue_phrases(c.get("place_after", [])),
         region_route_word=str(c.get("region_route_word", "to")),
+        dateline_after=_compile(c.get("dateline_after")),
         alias_words=frozenset(w.lower() for w in c.get("alias_words", [])),
         openers=frozenset(w.lower() for w in c.get("openers", [])),
         name_heads=frozenset(c.get("name_heads", [])),
@@ -325,6 +334,9 @@ def _is_place(text: str, start: int, end: int, role: str, prev: Mention | None, 
     if role not in ("metonym", "region") or text[end : end + 2] in ("'s", "’s"):
         return False  # a possessive is an actor ("in Astana's policy"), not a location
     if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+        return True
+    line_start = start == 0 or text[start - 1] == "\n"
+    if line_start and cues.dateline_after and cues.dateline_after.match(text, end, end + 40):
         return True
     if prev is not None and prev.place:
         m = _PAREN_ALIAS.fullmatch(text, prev.end, start)
