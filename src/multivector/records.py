@@ -137,6 +137,7 @@ class Statement(Record):
     intensity: float
     modality: Modality
     speaker: str | None = None
+    focus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

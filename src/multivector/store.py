@@ -114,6 +114,7 @@ statements = sa.Table(
     sa.Column("intensity", sa.Float, nullable=False),
     sa.Column("modality", sa.String(16), nullable=False),
     sa.Column("speaker", sa.Text),
+    sa.Column("focus", sa.String(32), index=True),
 )
 forecasts = sa.Table(
     "forecasts",
@@ -248,6 +249,7 @@ def _rows(extraction: Extraction) -> dict[sa.Table, list[dict[str, Any]]]:
                 "intensity": s.intensity,
                 "modality": s.modality,
                 "speaker": s.speaker,
+                "focus": s.focus,
             }
             for s in extraction.statements
         ],
