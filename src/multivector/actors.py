@@ -206,7 +206,10 @@ def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
 
     automaton = ahocorasick.Automaton()
     for surface, entry in forms.items():
-        for variant in {surface, surface[0].upper() + surface[1:]}:
+        variants = {surface, surface[0].upper() + surface[1:]}
+        if sum(ch.isalpha() for ch in surface) >= 4 and not entry.guarded:
+            variants.add(surface.upper())
+        for variant in variants:
             # a variant is the capitalised form of a lower-case-initial surface; an exact
             # surface defined elsewhere keeps its own entry
             owner = forms.get(variant, entry)
