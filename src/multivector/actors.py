@@ -258,11 +258,10 @@ def _next_word(text: str, end: int) -> str | None:
     return m.group(1) if m else None
 
 
-def _guard_ok(text: str, start: int, end: int, surface: str, gaz: Gazetteer) -> bool:
+def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> bool:
     """Reject person-like or headline-caps uses of ambiguous forms ("Michael Jordan", "LET US")."""
-    entry = gaz.forms.get(surface) or gaz.forms.get(surface[0].lower() + surface[1:])
-    letters = surface.replace(".", "")
-    if entry is not None and entry.guarded:
+    letters = text[start:end].replace(".", "")
+    if entry.guarded:
         nxt = _next_word(text, end)
         if nxt and nxt[0].isupper():
             return False
@@ -291,7 +290,7 @@ def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
             continue
         if not _left_ok(text, start, surface):
             continue
-        if (entry.guarded or len(surface) <= 5) and not _guard_ok(text, start, end, surface, gaz):
+        if (entry.guarded or length <= 5) and not _guard_ok(text, start, end, entry, gaz):
             continue
         out.append((start, end, entry))
     return out
@@ -444,5 +443,5 @@ def mentions_step(
     article: Article, records: Mapping[str, tuple[Any, ...]], resources: Resources
 ) -> tuple[Mention, ...]:
     """Actor mentions of one article, site chrome skipped."""
-    gaz = resources.get("gazetteer", _gazetteer_resource)
+    gaz = resources.get("actors.gazetteer", _gazetteer_resource)
     return find_mentions(article.text, gazetteer=gaz, skip=article.boilerplate)
