@@ -8,6 +8,7 @@ skipped (each skip is reported on stderr, one line naming the file and the reaso
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -96,8 +97,31 @@ SchedulerOpt = Annotated[
 ]
 FocusOpt = Annotated[
     str | None,
-    typer.Option("--focus", help="ISO 3166 alpha-3 code of the focal country, e.g. KAZ."),
+    typer.Option(
+        "--focus",
+        help="ISO 3166 alpha-3 code of the focal country, e.g. KAZ. Without it: the focus of "
+        "the --vectors file, else each article's most mentioned state.",
+    ),
 ]
+VectorsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vectors",
+        help="Vector definition (TOML file, or a bundled name such as 'kazakhstan'). Default: "
+        "the bundled definition for --focus, else the generic one.",
+    ),
+]
+GazetteerOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--gazetteer", help="Extra gazetteer file (TOML) of names, aliases and codes; repeatable."
+    ),
+]
+
+
+def _pipeline(focus: str | None, vectors: str | None, gazetteer: list[Path] | None) -> Any:
+    options: dict[str, Any] = {"vectors": vectors, "gazetteer": tuple(gazetteer or ())}
+    return build_pipeline(resources=api.make_resources(focus=focus, **options))
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -159,15 +183,18 @@ def analyze(
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
     workers: WorkersOpt = 1,
     scheduler: SchedulerOpt = None,
+    vectors: VectorsOpt = None,
+    gazetteer: GazetteerOpt = None,
 ) -> None:
     """Read a corpus, run every extraction step and store the results.
 
     Articles already in the database (same text) are not added again, so re-running on the
-    same files, or after an interrupted run, is safe. Prints a summary at the end.
+    same files, or after an interrupted run, is safe. Prints a summary and the vector
+    table of the focal country at the end.
     """
     try:
         options = _ingest_options(max_size, published, boilerplate)
-        pipeline = build_pipeline(resources=api.make_resources(focus=focus))
+        pipeline = _pipeline(focus, vectors, gazetteer)
         with Store(db) as store, _progress(progress and err.is_terminal, "Analysing") as listener:
             summary = api.analyze(
                 paths,
@@ -189,6 +216,11 @@ def analyze(
     if found:
         typer.echo(f"records: {found}")
     typer.echo(f"database: {db}")
+    try:
+        with Store(db) as store:
+            _print_vectors(store, focus=focus, vectors=vectors, by="all", fmt="table", n_boot=1000)
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
     raise typer.Exit(summary.exit_code)
 
 
@@ -205,6 +237,8 @@ def extract(
     boilerplate: BoilerplateOpt = None,
     workers: WorkersOpt = 1,
     scheduler: SchedulerOpt = None,
+    vectors: VectorsOpt = None,
+    gazetteer: GazetteerOpt = None,
 ) -> None:
     """Print one JSON object per article with everything extracted from it; stores nothing.
 
@@ -216,7 +250,7 @@ def extract(
         raise _fail(f"--format {format!r} is not supported; use jsonl")
     try:
         options = _ingest_options(max_size, published, boilerplate)
-        pipeline = build_pipeline(resources=api.make_resources(focus=focus))
+        pipeline = _pipeline(focus, vectors, gazetteer)
         skipped = 0
         with out.open("w", encoding="utf-8") if out else _stdout() as sink:
             for result in api.extract(
@@ -268,6 +302,8 @@ def evaluate(
         typer.Option("--floors", help="JSON file of metric floors; exit 1 when one is missed."),
     ] = None,
     focus: FocusOpt = None,
+    vectors: VectorsOpt = None,
+    gazetteer: GazetteerOpt = None,
 ) -> None:
     """Score extraction against hand annotations: precision, recall and F1 per record type.
 
@@ -281,7 +317,7 @@ def evaluate(
 
     try:
         gold_records = ev.load_gold(gold)
-        pipeline = build_pipeline(resources=api.make_resources(focus=focus))
+        pipeline = _pipeline(focus, vectors, gazetteer)
         predictions = (
             r.to_json() for r in api.extract(paths, pipeline=pipeline) if not isinstance(r, Skip)
         )
@@ -336,6 +372,59 @@ def quotes(
     except MultivectorError as exc:
         raise _fail(str(exc)) from None
     emit_rows(rows, QUOTE_COLUMNS, format, title="Quotations")
+
+
+@app.command("vectors")
+def vectors_command(
+    db: DbOpt = "multivector.db",
+    focus: FocusOpt = None,
+    vectors: VectorsOpt = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Periods: all (whole corpus), year, quarter or month.")
+    ] = "all",
+    format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    boot: Annotated[
+        int, typer.Option("--boot", help="Bootstrap resamples for the intervals.", min=0)
+    ] = 1000,
+) -> None:
+    """The multi-vector indices of the stored corpus, per vector and period.
+
+    share: the vector's part of the focal country's engagement (with a 95% bootstrap
+    interval over articles); tone: mean intensity -1..1; coop/tension: statements by
+    polarity; balance: normalised entropy of the shares (0..1); eff_exp and eff_hhi: the
+    effective number of vectors. Articles without a date count only in the period 'all'.
+    See the README for every definition.
+    """
+    if by not in ("all", "year", "quarter", "month"):
+        raise _fail(f"--by {by!r}: use all, year, quarter or month")
+    try:
+        with Store(db, create=False) as store:
+            _print_vectors(store, focus=focus, vectors=vectors, by=by, fmt=format, n_boot=boot)
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _print_vectors(
+    store: Store, *, focus: str | None, vectors: str | None, by: str, fmt: str, n_boot: int
+) -> None:
+    from .indices import INDEX_COLUMNS, flatten, stored_foci, vector_indices
+    from .vectors import load_vectors
+
+    chosen = focus.upper() if focus else None
+    if chosen is None:
+        foci = stored_foci(store)
+        if not foci:
+            if fmt == "table":
+                typer.echo("vectors: no relation statements stored (is a focal country set?)")
+            return
+        chosen = foci[0]
+    vector_set = load_vectors(vectors, focus=chosen)
+    periods = vector_indices(store, focus=chosen, vectors=vector_set, by=by, n_boot=n_boot)  # type: ignore[arg-type]
+    if fmt == "json":
+        for period in periods:
+            typer.echo(json.dumps(dataclasses.asdict(period), ensure_ascii=False))
+        return
+    emit_rows(flatten(periods), list(INDEX_COLUMNS), fmt, title=f"Vectors of {chosen}")
 
 
 def emit_rows(rows: list[dict[str, Any]], columns: list[str], format: str, *, title: str) -> None:

@@ -328,3 +328,75 @@ def vector_indices(
 ) -> list[PeriodIndices]:
     """The indices of a stored corpus for one focal country."""
     return compute_indices(load_statement_rows(store, focus=focus), vectors, by=by, n_boot=n_boot)
+
+
+INDEX_COLUMNS = (
+    "period",
+    "vector",
+    "share",
+    "share_ci",
+    "tone",
+    "coop",
+    "tension",
+    "statements",
+    "articles",
+    "balance",
+    "balance_ci",
+    "eff_exp",
+    "eff_hhi",
+    "lead_ratio",
+    "top3_ratio",
+)
+
+
+def _ci(interval: Interval) -> str | None:
+    if interval.low is None or interval.high is None:
+        return None
+    return f"{interval.low:.3f}-{interval.high:.3f}"
+
+
+def flatten(periods: Sequence[PeriodIndices]) -> list[dict[str, object]]:
+    """One row per period (vector '*': the balance figures) and per vector, largest first."""
+    rows: list[dict[str, object]] = []
+    for p in periods:
+        rows.append(
+            {
+                "period": p.period,
+                "vector": "*",
+                "share": None,
+                "share_ci": None,
+                "tone": None,
+                "coop": None,
+                "tension": None,
+                "statements": p.statements,
+                "articles": p.articles,
+                "balance": p.balance.value,
+                "balance_ci": _ci(p.balance),
+                "eff_exp": p.effective_exp.value,
+                "eff_hhi": p.effective_hhi.value,
+                "lead_ratio": p.lead_ratio,
+                "top3_ratio": p.top3_ratio,
+            }
+        )
+        ranked = sorted(p.vectors, key=lambda v: (-(v.share.value or 0.0), v.vector))
+        for v in ranked:
+            rows.append(
+                {
+                    "period": p.period,
+                    "vector": v.vector,
+                    "share": v.share.value,
+                    "share_ci": _ci(v.share),
+                    "tone": v.tone.value,
+                    "coop": sum(v.cooperation.values()),
+                    "tension": sum(v.tension.values()),
+                    "statements": v.statements,
+                    "articles": v.articles,
+                    "balance": None,
+                    "balance_ci": None,
+                    "eff_exp": None,
+                    "eff_hhi": None,
+                    "lead_ratio": None,
+                    "top3_ratio": None,
+                }
+            )
+    return rows
