@@ -612,3 +612,61 @@ def test_cli_quotes_missing_db(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["quotes", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2
+
+
+# ---------------------------------------------------------------- own news articles
+
+NEWS = Path(__file__).parent / "data" / "quote_news.toml"
+
+
+def news_articles() -> list[tuple[str, str, list[Person], dict]]:
+    """(name, text, persons, gold) for each hand-annotated article in tests/data."""
+    import tomllib
+
+    data = tomllib.loads(NEWS.read_text(encoding="utf-8"))
+    out = []
+    for art in data["article"]:
+        text = art["text"]
+        persons = [
+            person(text, f"p{i}", forms[0], *forms[1:]) for i, forms in enumerate(art["persons"])
+        ]
+        gold, cursor = [], 0
+        for kind, quoted, speaker in art["quotes"]:
+            start = text.index(quoted, cursor)
+            cursor = start
+            gold.append(
+                {
+                    "kind": kind,
+                    "text": quoted,
+                    "start": start,
+                    "end": start + len(quoted),
+                    "speaker": speaker or None,
+                }
+            )
+        out.append((art["name"], text, persons, {"quotes": gold}))
+    return out
+
+
+def score_news() -> dict[str, tuple[int, int, int]]:
+    """Span, attribution and direct attribution counts (tp, fp, fn) over the own articles."""
+    from multivector.actors import find_mentions
+
+    totals: dict[str, list[int]] = {}
+    for _name, text, persons, gold in news_articles():
+        quotes = find_quotes(text, persons=persons, mentions=find_mentions(text))
+        scores, _ = evaluate_document({"quotes": [q.to_json() for q in quotes]}, gold)
+        for key, s in scores.items():
+            if key.startswith("quotes"):
+                t = totals.setdefault(key, [0, 0, 0])
+                t[0], t[1], t[2] = t[0] + s.tp, t[1] + s.fp, t[2] + s.fn
+    return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
+
+
+def test_own_news_articles_quality() -> None:
+    def f1(counts: tuple[int, int, int]) -> float:
+        tp, fp, fn = counts
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    totals = score_news()
+    assert f1(totals["quotes.attribution"]) >= 0.85, totals
+    assert f1(totals["quotes.direct_attribution"]) >= 0.90, totals

@@ -61,6 +61,7 @@ class QuoteCues:
     attr_verb_re: re.Pattern[str]
     between_re: re.Pattern[str]
     description_re: re.Pattern[str]
+    apposition_re: re.Pattern[str]
     unnamed_re: re.Pattern[str]
     state_tail_re: re.Pattern[str]
     singular_pronouns: frozenset[str]
@@ -150,9 +151,13 @@ def _load_cues(path: str | None) -> QuoteCues:
             rf"(?P<head>{descriptions})(?:\s+(?:of|from|at|with|for)\s+{_WHO})?$",
             re.IGNORECASE,
         ),
+        apposition_re=re.compile(
+            rf"(?:an?|the)\s+(?:[\w.’'-]+\s+){{0,4}}?(?:{descriptions})\b[^,;:.\"“”]{{0,80}},\s*",
+            re.IGNORECASE,
+        ),
         unnamed_re=re.compile(
             rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
-            rf"(?P<head>{unnamed})$",
+            rf"(?P<head>{unnamed})(?:\s+(?:in|at|from|of|with|for)\s+{_WHO})?$",
             re.IGNORECASE,
         ),
         state_tail_re=re.compile(
@@ -302,7 +307,11 @@ class _Context:
         pm = _PRONOUN_RE.search(phrase)
         if pm is not None and phrase[: pm.start()].strip() in ("", "and", "but"):
             return self.antecedent(start + pm.start(), start + pm.end(), pm.group("p"), anchor)
-        # 3. collective state speakers
+        # 3. a named person with an apposition: "X, the head of Y, (in an interview) said"
+        appositive = self.appositive(start, end)
+        if appositive is not None:
+            return appositive
+        # 4. collective state speakers
         sm = self.cues.state_tail_re.search(phrase)
         if sm is not None:
             found = self.mentions_in(start, end)
@@ -312,15 +321,11 @@ class _Context:
             ):
                 m_start = _phrase_start(text, start, end, mention)
                 return Speaker(self.state_name(mention), None, text[m_start:end], m_start, end)
-        # 4. unnamed sources
+        # 5. unnamed sources
         um = self.cues.unnamed_re.search(phrase)
         if um is not None:
             s = start + um.start()
             return Speaker(None, None, text[s:end].strip(), s, end)
-        # 5. a named person with an apposition: "X, the head of Y, (in an interview) said"
-        appositive = self.appositive(start, end)
-        if appositive is not None:
-            return appositive
         # 6. descriptions without a person span: the latest fitting speaker
         dm = self.cues.description_re.search(phrase)
         if dm is not None:
@@ -718,6 +723,9 @@ def _prefix_cue(text: str, m: re.Match[str], ctx: _Context) -> _Indirect | None:
     if lead and not re.fullmatch(r"(?:and|but|so|therefore|thus|however|yet)?,?", lead, re.I):
         return None  # mid-sentence: handled as a medial cue
     content = _skip_space(text, m.end())
+    apposition = ctx.cues.apposition_re.match(text, content, s_end)
+    if apposition is not None and ctx.persons_in(*who):
+        content = _skip_space(text, apposition.end())  # "Sara Lind, an analyst at X, ..."
     if not ctx.persons_in(*who):
         # "According to the researcher at X, the head of Y Z Name, <clause>"
         for s, e, _person in ctx.persons_in(who[1], min(s_end, who[1] + 300)):
@@ -794,6 +802,9 @@ def _attribute_before(
         v = verbs[-1]
         return (s_start, s_start + v.start()), v.group()
     if seg.rstrip().endswith(":"):
+        people = [c for c in ctx.persons_in(s_start, q.open_pos) if c[0] >= s_start]
+        if people:  # 'X praised his team: "..."' - the subject speaks
+            return (people[0][0], people[0][1]), ":"
         return (s_start, s_start + len(seg.rstrip()) - 1), ":"
     return None
 
