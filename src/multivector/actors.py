@@ -20,7 +20,7 @@ from typing import Any, cast
 import ahocorasick
 import pycountry
 
-from .config import data_path, load_toml
+from .config import data_path, load_data, load_toml
 from .errors import ConfigError
 from .pipeline import Resources, step
 from .records import Article, Mention, MentionKind
@@ -253,6 +253,11 @@ def _prev_word(text: str, start: int) -> tuple[str, bool] | None:
     return m.group(1), (not before or before[-1] in _SENTENCE_START)
 
 
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(load_data("abbreviations.toml").get("abbreviations", []))
+
+
 def _next_word(text: str, end: int) -> str | None:
     m = _NEXT_WORD.match(text[end : end + _WINDOW])
     return m.group(1) if m else None
@@ -268,7 +273,10 @@ def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> 
         prev = _prev_word(text, start)
         if prev and prev[0][0].isupper():
             word, opens_sentence = prev
-            if not opens_sentence or word.lower() not in gaz.cues.openers:
+            if word.endswith("."):
+                if word[:-1] in _abbreviations():
+                    return False  # a title: "Mr. Jordan"
+            elif not opens_sentence or word.lower() not in gaz.cues.openers:
                 return False
     if letters.isupper() and len(letters) <= 4:
         for word in (_next_word(text, end), (_prev_word(text, start) or ("",))[0]):
@@ -296,8 +304,10 @@ def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
     return out
 
 
-def _longest(cands: list[tuple[int, int, Entry]], size: int) -> list[tuple[int, int, Entry]]:
-    """Non-overlapping candidates, longest first, then leftmost."""
+def _longest(
+    cands: list[tuple[int, int, Entry]], size: int
+) -> tuple[list[tuple[int, int, Entry]], bytearray]:
+    """Non-overlapping candidates, longest first, then leftmost; and the mask they cover."""
     taken = bytearray(size)
     chosen = []
     for start, end, entry in sorted(cands, key=lambda c: (c[0] - c[1], c[0])):
@@ -306,7 +316,7 @@ def _longest(cands: list[tuple[int, int, Entry]], size: int) -> list[tuple[int, 
         taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, entry))
     chosen.sort(key=lambda c: c[0])
-    return chosen
+    return chosen, taken
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,10 +367,18 @@ def _is_place(text: str, start: int, end: int, role: str, prev: Mention | None, 
     )
 
 
-def _name_chain_has_head(tokens: Iterable[str], cues: Cues) -> bool:
-    for i, tok in enumerate(tokens):
-        if i >= 8:
+def _name_chain_has_head(tokens: Iterable[re.Match[str]], taken: bytearray, cues: Cues) -> bool:
+    """Walk capitalised words and connectors; a head word makes it an institution name.
+
+    Words of another actor mention are walked over but never count as heads, so "the IMF and
+    World Bank" does not put the IMF inside a bank's name.
+    """
+    for i, match in enumerate(tokens):
+        if i >= 10:
             break
+        if taken[match.start()]:
+            continue
+        tok = match.group()
         if tok in cues.name_heads:
             return True
         if tok[0].isupper() or tok in cues.name_connectors:
@@ -369,20 +387,27 @@ def _name_chain_has_head(tokens: Iterable[str], cues: Cues) -> bool:
     return False
 
 
-def _is_in_name(text: str, start: int, end: int, cues: Cues) -> bool:
+def _is_in_name(text: str, start: int, end: int, taken: bytearray, cues: Cues) -> bool:
     """Inside an institution, treaty or outlet name ("Russian Academy of Sciences")."""
-    before, after = _tokens_before(text, start), _tokens_after(text, end)
-    if after and after[0].lower() in cues.name_suffixes:
+    after = list(_TOKEN.finditer(text, end, min(len(text), end + _WINDOW)))
+    if after and after[0].group().lower() in cues.name_suffixes:
         return True
-    return _name_chain_has_head(reversed(before), cues) or _name_chain_has_head(after, cues)
+    before = list(_TOKEN.finditer(text, max(0, start - _WINDOW), start))
+    return _name_chain_has_head(reversed(before), taken, cues) or _name_chain_has_head(
+        after, taken, cues
+    )
 
 
-def _is_ethnic(text: str, start: int, end: int, role: str, cues: Cues) -> bool:
+def _is_ethnic(
+    text: str, start: int, end: int, role: str, prev: Mention | None, cues: Cues
+) -> bool:
     """Ethnic or language use of a demonym ("of Russian descent", "the Kazakh language")."""
     if role == "language":
         return True
     if role != "demonym":
         return False
+    if prev is not None and prev.ethnic and text[prev.end : start] in (" and ", " or ", ", "):
+        return True  # "in English and French"
     after = _tokens_after(text, end)
     if after:
         first = after[0].lower()
@@ -415,7 +440,8 @@ def find_mentions(
     spans = [s if isinstance(s, tuple) else (s.start, s.end) for s in skip]
     out: list[Mention] = []
     prev: Mention | None = None
-    for start, end, entry in _longest(_candidates(text, gaz), len(text)):
+    chosen, taken = _longest(_candidates(text, gaz), len(text))
+    for start, end, entry in chosen:
         if not entry.actor or any(start < e and s < end for s, e in spans):
             continue
         mention = Mention(
@@ -425,8 +451,8 @@ def find_mentions(
             actor=entry.actor,
             kind=cast(MentionKind, entry.kind),
             place=_is_place(text, start, end, entry.role, prev, gaz.cues),
-            in_name=_is_in_name(text, start, end, gaz.cues),
-            ethnic=_is_ethnic(text, start, end, entry.role, gaz.cues),
+            in_name=_is_in_name(text, start, end, taken, gaz.cues),
+            ethnic=_is_ethnic(text, start, end, entry.role, prev, gaz.cues),
         )
         out.append(mention)
         prev = mention
