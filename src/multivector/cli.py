@@ -374,6 +374,43 @@ def quotes(
     emit_rows(rows, QUOTE_COLUMNS, format, title="Quotations")
 
 
+@app.command()
+def forecasts(
+    speaker: Annotated[
+        str | None, typer.Option(help="Only this speaker, in any spelling of the name.")
+    ] = None,
+    about: Annotated[
+        str | None, typer.Option(help="Only forecasts concerning this actor code (e.g. CHN).")
+    ] = None,
+    due_before: Annotated[
+        str | None,
+        typer.Option("--due-before", help="Only forecasts whose window closes before YYYY-MM-DD."),
+    ] = None,
+    db: DbOpt = "multivector.db",
+    format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    limit: Annotated[int, typer.Option(help="Show at most this many forecasts.", min=1)] = 1000,
+) -> None:
+    """The forecast ledger: who predicted what, about whom, with which horizon and window.
+
+    The window is resolved from the horizon ('in the next year or two') and the article's
+    date; it is empty when the date is unknown. status: 'due' when the window has closed
+    (as of today), 'open' before, 'undated' without a window.
+    """
+    from .ledger import LEDGER_COLUMNS, list_forecasts
+
+    if due_before is not None and parse_date(due_before) != due_before:
+        raise _fail(f"--due-before {due_before!r} is not a date; use YYYY-MM-DD")
+    try:
+        with Store(db, create=False) as store:
+            found = list_forecasts(
+                store, speaker=speaker, about=about, due_before=due_before, limit=limit
+            )
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+    emit_rows([{c: r[c] for c in LEDGER_COLUMNS} for r in found], LEDGER_COLUMNS, format,
+              title="Forecast ledger")
+
+
 @app.command("vectors")
 def vectors_command(
     db: DbOpt = "multivector.db",
