@@ -302,6 +302,11 @@ class _Context:
             candidates = [c for c in candidates if not text[c[1] : end].strip(" ,’'s")]
         if candidates:
             s, e, person = max(candidates, key=lambda c: (c[1], -c[0]))
+            if not _is_named(person):  # a description the persons step left unbound
+                head = text[s:e].split()[-1].lower()
+                found = self.describe(s, e, head, anchor, named_only=True)
+                if found.person_id is not None:
+                    return found
             return Speaker(person.name, person.id, text[s:e], s, e)
         # 2. pronouns
         pm = _PRONOUN_RE.search(phrase)
@@ -390,23 +395,35 @@ class _Context:
                 return Speaker(person.name, person.id, surface, start, end)
         return Speaker(None, None, surface, start, end)
 
-    def describe(self, start: int, end: int, head: str, anchor: int) -> Speaker:
-        """A description with no person span: the latest speaker, or a person whose roles
-        or aliases carry the head noun."""
+    def describe(
+        self, start: int, end: int, head: str, anchor: int, *, named_only: bool = False
+    ) -> Speaker:
+        """A description with no named person behind it: the latest named person whose
+        roles or aliases carry the head noun, else the latest speaker, else the latest
+        person mentioned."""
         surface = self.text[start:end]
         origin = min(anchor, start)
+        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and _is_named(c[2])]
+        for _s, _e, person in reversed(before):
+            forms = " ".join((*person.roles, *person.aliases, person.name)).lower()
+            if re.search(rf"\b{re.escape(head)}\b", forms):
+                return Speaker(person.name, person.id, surface, start, end)
         for pos, sp in reversed(self.history):
             if pos < origin and sp.person_id is not None:
                 return Speaker(sp.name, sp.person_id, surface, start, end)
-        before = [c for c in self.persons_in(0, origin) if c[1] <= origin]
-        for _s, _e, person in reversed(before):
-            forms = " ".join((*person.roles, *person.aliases)).lower()
-            if head in forms:
-                return Speaker(person.name, person.id, surface, start, end)
         if before:
             person = before[-1][2]
             return Speaker(person.name, person.id, surface, start, end)
         return Speaker(None, None, surface, start, end)
+
+
+def _is_named(person: Person) -> bool:
+    """Whether a person has a proper name (capitalised words), not only descriptions."""
+    for form in (person.name, *person.aliases):
+        words = re.findall(r"[^\W\d_][\w’'.-]*", form)
+        if words and words[0].lower() != "the" and all(w[0].isupper() for w in words):
+            return True
+    return False
 
 
 def _phrase_start(text: str, start: int, end: int, mention: Mention | None) -> int:
