@@ -386,6 +386,9 @@ class NamedVectors:
     def weights(self, partner: str) -> dict[str, float]:
         return dict(self.inner.weights(partner))
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
 
 def compute_indices(db: ReadOnlyDB, *, focus: str | None, vectors: Any, by: Period,
                     n_boot: int) -> list[Any]:
@@ -790,7 +793,8 @@ def report_context(db: ReadOnlyDB, options: ReportOptions, *, inline_js: bool = 
     indices = _index_section(periods, names, chart, links)
     forecasts = _forecast_section(db, options.today, chart, links, options.forecasts)
     people, people_rows = _people_section(db, chart, links, options.people)
-    evidence = _evidence_section(db, names, focus, people_rows, links, options.evidence)
+    evidence = (_evidence_section(db, names, focus, people_rows, links, options.evidence)
+                if options.evidence > 0 else EvidenceSection((), (), ()))
     return ReportPage(
         title=f"multivector report: {focus or 'no focal country'}",
         summary=summary, balance=balance_section, profile=profile, domains=domains,

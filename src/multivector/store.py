@@ -144,6 +144,38 @@ def _create(*tables: sa.Table) -> Callable[[Connection], None]:
     return migrate
 
 
+#: Full-text indexes (SQLite FTS5) over statement sentences and quotes, for the dashboard's
+#: search. Derived data: triggers fill them as rows are written; contentless, so the text is
+#: stored once (in `articles.text`). Tables named `fts_*`.
+SEARCH_INDEX_SQL = (
+    "CREATE VIRTUAL TABLE fts_statements USING fts5(text, speaker, content='', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE fts_quotes USING fts5(text, speaker, content='', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "INSERT INTO fts_statements(rowid, text, speaker) SELECT s.rowid, substr(a.text, "
+    "s.char_start + 1, s.char_end - s.char_start), s.speaker FROM statements s "
+    "JOIN articles a ON a.id = s.article_id",
+    "INSERT INTO fts_quotes(rowid, text, speaker) SELECT rowid, text, speaker FROM quotes",
+    "CREATE TRIGGER fts_statements_insert AFTER INSERT ON statements BEGIN "
+    "INSERT INTO fts_statements(rowid, text, speaker) SELECT new.rowid, substr(a.text, "
+    "new.char_start + 1, new.char_end - new.char_start), new.speaker FROM articles a "
+    "WHERE a.id = new.article_id; END",
+    "CREATE TRIGGER fts_quotes_insert AFTER INSERT ON quotes BEGIN "
+    "INSERT INTO fts_quotes(rowid, text, speaker) VALUES (new.rowid, new.text, new.speaker); END",
+)
+
+
+def _search_index(conn: Connection) -> None:
+    """FTS5 search tables on SQLite builds that have FTS5; elsewhere search uses LIKE."""
+    if conn.dialect.name != "sqlite":
+        return
+    options = {row[0] for row in conn.exec_driver_sql("PRAGMA compile_options")}
+    if "ENABLE_FTS5" not in options:
+        return
+    for sql in SEARCH_INDEX_SQL:
+        conn.exec_driver_sql(sql)
+
+
 #: Named migrations, applied in order, each once per database. Append; never edit one.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_articles", _create(articles, boilerplate, skips)),
@@ -151,6 +183,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
         "0002_records",
         _create(mentions, persons, article_persons, quotes, statements, forecasts, numbers),
     ),
+    ("0003_search_index", _search_index),
 )
 
 

@@ -1,0 +1,768 @@
+"""`multivector serve`: a local, read-only dashboard over a stored corpus (Starlette + Jinja2).
+
+Pages: the overview (the report's charts), search over statements and quotes with filters,
+one page per person and per article (its text with every record highlighted in place), and
+JSON endpoints under `/api/` for the same data. The database is opened read-only (SQLite
+`mode=ro`; read-only transactions elsewhere), queries are parameterised, every list is
+paginated (`limit`/`offset`), and a missing or broken database gives a clear page.
+
+Each page renders one typed context (a frozen dataclass below); the templates use exactly
+the documented fields, which a test checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from . import store as t
+from .errors import MultivectorError, StoreError
+from .queries import ReadOnlyDB, open_readonly, rows, sentence
+from .report import (
+    BalanceSection,
+    DomainSection,
+    ForecastSection,
+    IndexSection,
+    Links,
+    PeopleSection,
+    ProfileSection,
+    ReportOptions,
+    SummarySection,
+    environment,
+    report_context,
+    vector_filter,
+)
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+SEARCH_TABLES = {"statements": "fts_statements", "quotes": "fts_quotes"}
+
+
+# --------------------------------------------------------------------------- contexts
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where this page of results sits: limit/offset with next and previous links."""
+
+    limit: int
+    offset: int
+    shown: int
+    prev_href: str
+    next_href: str
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    title: str
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """The report's charts; their evidence links lead to search, person and article pages."""
+
+    title: str
+    summary: SummarySection
+    balance: BalanceSection
+    profile: ProfileSection
+    domains: DomainSection
+    indices: IndexSection
+    forecasts: ForecastSection
+    people: PeopleSection
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One statement or quote found, with where it comes from."""
+
+    kind: str
+    text: str
+    speaker: str
+    speaker_href: str
+    partners: str
+    vectors: str
+    domain: str
+    polarity: str
+    article_title: str
+    article_source: str
+    published: str
+    href: str
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    title: str
+    q: str
+    kind: str
+    kinds: tuple[Option, ...]
+    vectors: tuple[Option, ...]
+    domains: tuple[Option, ...]
+    polarities: tuple[Option, ...]
+    partner: str
+    speaker: str
+    source: str
+    date_from: str
+    date_to: str
+    hits: tuple[Hit, ...]
+    pager: Pager
+    api_href: str
+
+
+@dataclass(frozen=True)
+class PersonRole:
+    role: str
+    article_title: str
+    published: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PersonQuote:
+    text: str
+    kind: str
+    article_title: str
+    published: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PersonForecast:
+    text: str
+    horizon: str
+    window: str
+    article_title: str
+    published: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """One person across the corpus: roles, quotes and forecasts, oldest first."""
+
+    title: str
+    name: str
+    key: str
+    country: str
+    aliases: str
+    roles: tuple[PersonRole, ...]
+    quotes: tuple[PersonQuote, ...]
+    forecasts: tuple[PersonForecast, ...]
+    pager: Pager
+    api_href: str
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    anchor: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """An article's text with every extracted record marked at its offsets."""
+
+    title: str
+    headline: str
+    article_id: str
+    source: str
+    published: str
+    doc: str
+    url: str
+    body: Markup
+    counts: tuple[KindCount, ...]
+    records: tuple[RecordRow, ...]
+    api_href: str
+
+
+@dataclass(frozen=True)
+class ListRow:
+    label: str
+    detail: str
+    count: int
+    href: str
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A paginated list: the people or the articles."""
+
+    title: str
+    heading: str
+    rows: tuple[ListRow, ...]
+    pager: Pager
+    api_href: str
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value) if value not in (None, "") else default
+    except ValueError:
+        raise HTTPException(400, f"not a whole number: {value!r}") from None
+    return max(low, min(high, number))
+
+
+def _paging(request: Request) -> tuple[int, int]:
+    limit = _int(request.query_params.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = _int(request.query_params.get("offset"), 0, 0, 10**9)
+    return limit, offset
+
+
+def _pager(request: Request, limit: int, offset: int, shown: int, more: bool) -> Pager:
+    params = dict(request.query_params)
+
+    def href(new_offset: int) -> str:
+        return f"{request.url.path}?{urlencode({**params, 'limit': limit, 'offset': new_offset})}"
+
+    return Pager(limit=limit, offset=offset, shown=shown,
+                 prev_href=href(max(0, offset - limit)) if offset > 0 else "",
+                 next_href=href(offset + limit) if more else "")
+
+
+def _api(request: Request) -> str:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"/api{request.url.path if request.url.path != '/' else '/overview'}{query}"
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                if f.name not in ("chart", "body")}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, Markup) else value
+
+
+def fts_query(text: str) -> str:
+    """The user's words as an FTS5 query: every word must occur (each one quoted, so
+    operators and punctuation in the input are inert)."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"' for w in words)
+
+
+def person_href(key: str) -> str:
+    return f"/person/{quote(key, safe='')}"
+
+
+def article_href(aid: str, anchor: str = "") -> str:
+    return f"/article/{quote(aid, safe='')}" + (f"#{anchor}" if anchor else "")
+
+
+WEB_LINKS = Links(
+    vector=lambda v: f"/search?{urlencode({'vector': v})}",
+    person=person_href,
+    article=article_href,
+    forecasts="/#forecasts",
+    people="/people",
+)
+
+
+# --------------------------------------------------------------------------- the data
+
+
+class Dashboard:
+    """The queries behind each page, over one read-only database."""
+
+    def __init__(self, db: ReadOnlyDB, *, n_boot: int = 200) -> None:
+        self.db = db
+        self.n_boot = n_boot
+        self._overview: tuple[tuple[Any, ...], OverviewPage] | None = None
+        self._lock = threading.Lock()
+        self.search_tables = self._search_tables()
+
+    def _search_tables(self) -> set[str]:
+        if not self.db.is_sqlite:
+            return set()
+        with self.db.engine.connect() as conn:
+            names = set(sa.inspect(conn).get_table_names())
+        return {name for name in SEARCH_TABLES.values() if name in names}
+
+    def _version(self) -> tuple[Any, ...]:
+        """Cheap fingerprint of the stored data, so the cached overview follows new runs."""
+        s, a = t.statements, t.articles
+        with self.db.engine.connect() as conn:
+            if self.db.is_sqlite:
+                return tuple(conn.execute(sa.text(
+                    "SELECT (SELECT max(rowid) FROM statements), (SELECT max(rowid) FROM "
+                    "articles), (SELECT max(rowid) FROM quotes), (SELECT max(rowid) FROM "
+                    "forecasts)")).one())
+            return (conn.execute(sa.select(sa.func.count()).select_from(s)).scalar(),
+                    conn.execute(sa.select(sa.func.count()).select_from(a)).scalar())
+
+    def overview(self) -> OverviewPage:
+        version = self._version()
+        with self._lock:
+            if self._overview is not None and self._overview[0] == version:
+                return self._overview[1]
+            page = report_context(self.db, ReportOptions(
+                by="year", today=_today(), n_boot=self.n_boot, forecasts=50, evidence=0,
+                links=WEB_LINKS), inline_js=False)
+            overview = OverviewPage(
+                title=page.title, summary=page.summary, balance=page.balance,
+                profile=page.profile, domains=page.domains, indices=page.indices,
+                forecasts=page.forecasts, people=page.people)
+            self._overview = (version, overview)
+            return overview
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, params: dict[str, str], limit: int, offset: int) -> tuple[list[Hit], bool]:
+        kind = params.get("kind") or "statements"
+        if kind == "quotes":
+            found = self._search_quotes(params, limit + 1, offset)
+        else:
+            found = self._search_statements(params, limit + 1, offset)
+        return found[:limit], len(found) > limit
+
+    def _text_filter(self, table: sa.Table, q: str) -> sa.ColumnElement[bool] | None:
+        words = fts_query(q)
+        if not words:
+            return None
+        name = SEARCH_TABLES[table.name]
+        if name in self.search_tables:
+            return sa.text(f"{table.name}.rowid IN (SELECT rowid FROM {name} "
+                           f"WHERE {name} MATCH :fts)").bindparams(fts=words)
+        column = table.c.text if table is t.quotes else sentence(table)
+        conds = [column.ilike(f"%{w}%") for w in re.findall(r"\w+", q)]
+        return sa.and_(*conds)
+
+    def _common(self, table: sa.Table, params: dict[str, str]) -> list[Any]:
+        a = t.articles
+        conds: list[Any] = []
+        text = self._text_filter(table, params.get("q", ""))
+        if text is not None:
+            conds.append(text)
+        if params.get("speaker"):
+            conds.append(table.c.speaker.ilike(f"%{params['speaker']}%"))
+        if params.get("source"):
+            conds.append(a.c.source.ilike(f"%{params['source']}%"))
+        if params.get("date_from"):
+            conds.append(a.c.published >= params["date_from"])
+        if params.get("date_to"):
+            conds.append(a.c.published <= params["date_to"] + "\uffff")
+        return conds
+
+    def _search_statements(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
+        s, a = t.statements, t.articles
+        conds = self._common(s, params)
+        if params.get("vector"):
+            conds.append(vector_filter(self.db, params["vector"]))
+        if params.get("partner"):
+            conds.append(_json_has(self.db, s.c.partners, params["partner"].upper()))
+        if params.get("domain"):
+            conds.append(s.c.domain == params["domain"])
+        if params.get("polarity"):
+            conds.append(s.c.polarity == params["polarity"])
+        query = (sa.select(s.c.article_id, s.c.char_start, s.c.char_end, s.c.partners,
+                           s.c.vectors, s.c.domain, s.c.polarity, s.c.speaker,
+                           sentence(s).label("text"), a.c.title, a.c.doc, a.c.source,
+                           a.c.published)
+                 .join(a, a.c.id == s.c.article_id).where(*conds)
+                 .order_by(s.c.article_id, s.c.char_start, s.c.char_end)
+                 .limit(limit).offset(offset))
+        return [Hit(kind="statement", text=r["text"], speaker=r["speaker"] or "",
+                    speaker_href=_speaker_href(r["speaker"]),
+                    partners=", ".join(r["partners"]), vectors=", ".join(r["vectors"]),
+                    domain=r["domain"], polarity=r["polarity"],
+                    article_title=r["title"] or r["doc"], article_source=r["source"] or "",
+                    published=r["published"] or "undated",
+                    href=article_href(r["article_id"], f"s-{r['char_start']}-{r['char_end']}"))
+                for r in rows(self.db, query)]
+
+    def _search_quotes(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
+        q, a = t.quotes, t.articles
+        conds = self._common(q, params)
+        query = (sa.select(q.c.article_id, q.c.char_start, q.c.char_end, q.c.speaker,
+                           q.c.person_key, q.c.text, a.c.title, a.c.doc, a.c.source,
+                           a.c.published)
+                 .join(a, a.c.id == q.c.article_id).where(*conds)
+                 .order_by(q.c.article_id, q.c.char_start, q.c.char_end)
+                 .limit(limit).offset(offset))
+        return [Hit(kind="quote", text=r["text"], speaker=r["speaker"] or "",
+                    speaker_href=person_href(r["person_key"] or r["speaker"])
+                    if (r["person_key"] or r["speaker"]) else "",
+                    partners="", vectors="", domain="", polarity="",
+                    article_title=r["title"] or r["doc"], article_source=r["source"] or "",
+                    published=r["published"] or "undated",
+                    href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"))
+                for r in rows(self.db, query)]
+
+    @functools.cached_property
+    def vector_names(self) -> list[str]:
+        return [f.vector for f in self.overview().profile.rows]
+
+    # ------------------------------------------------------------------ people
+
+    def person(self, key: str, limit: int, offset: int) -> tuple[PersonPage | None, bool]:
+        p, ap, q, f, a = t.persons, t.article_persons, t.quotes, t.forecasts, t.articles
+        found = rows(self.db, sa.select(p).where(p.c.key == key))
+        if not found:  # a bare name (statement and forecast speakers): its person, if known
+            found = rows(self.db, sa.select(p).where(p.c.name == key).order_by(p.c.key).limit(1))
+            key = found[0]["key"] if found else key
+        mentions = rows(self.db, sa.select(ap.c.article_id, ap.c.name, ap.c.aliases,
+                                           ap.c.roles, ap.c.country, a.c.title, a.c.doc,
+                                           a.c.published)
+                        .join(a, a.c.id == ap.c.article_id).where(ap.c.person_key == key)
+                        .order_by(a.c.published, ap.c.article_id).limit(MAX_LIMIT))
+        by_speaker = sa.and_(q.c.person_key.is_(None), q.c.speaker == key)
+        quote_rows = rows(self.db, sa.select(q.c.article_id, q.c.char_start, q.c.char_end,
+                                             q.c.text, q.c.kind, a.c.title, a.c.doc,
+                                             a.c.published)
+                          .join(a, a.c.id == q.c.article_id)
+                          .where(sa.or_(q.c.person_key == key, by_speaker))
+                          .order_by(a.c.published, q.c.article_id, q.c.char_start)
+                          .limit(limit + 1).offset(offset))
+        if not found and not mentions and not quote_rows and offset == 0:
+            return None, False
+        name = found[0]["name"] if found else (mentions[0]["name"] if mentions else key)
+        names = {name, key} | {alias for m in mentions for alias in (m["aliases"] or ())}
+        names |= {m["name"] for m in mentions}
+        forecast_rows = rows(self.db, sa.select(f.c.article_id, f.c.char_start, f.c.char_end,
+                                                f.c.text, f.c.horizon, f.c.window_from,
+                                                f.c.window_to, a.c.title, a.c.doc,
+                                                a.c.published)
+                             .join(a, a.c.id == f.c.article_id)
+                             .where(f.c.speaker.in_(sorted(names)))
+                             .order_by(a.c.published, f.c.article_id, f.c.char_start)
+                             .limit(MAX_LIMIT))
+        roles = tuple(PersonRole(role=role, article_title=m["title"] or m["doc"],
+                                 published=m["published"] or "undated",
+                                 href=article_href(m["article_id"]))
+                      for m in mentions for role in (m["roles"] or ()))
+        page = PersonPage(
+            title=f"{name} · multivector", name=name, key=key,
+            country=(found[0]["country"] if found else None)
+            or next((m["country"] for m in mentions if m["country"]), None) or "–",
+            aliases=", ".join(sorted(names - {name, key})) or "–",
+            roles=roles,
+            quotes=tuple(PersonQuote(text=r["text"], kind=r["kind"],
+                                     article_title=r["title"] or r["doc"],
+                                     published=r["published"] or "undated",
+                                     href=article_href(r["article_id"],
+                                                       f"q-{r['char_start']}-{r['char_end']}"))
+                         for r in quote_rows[:limit]),
+            forecasts=tuple(PersonForecast(
+                text=r["text"], horizon=r["horizon"] or "–",
+                window=f"{r['window_from'] or '…'} → {r['window_to'] or '…'}"
+                if r["window_from"] or r["window_to"] else "–",
+                article_title=r["title"] or r["doc"], published=r["published"] or "undated",
+                href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"))
+                for r in forecast_rows),
+            pager=Pager(limit, offset, 0, "", ""), api_href="",
+        )
+        return page, len(quote_rows) > limit
+
+    def people(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
+        p, ap = t.persons, t.article_persons
+        query = (sa.select(p.c.key, p.c.name, p.c.country,
+                           sa.select(sa.func.count()).where(ap.c.person_key == p.c.key)
+                           .scalar_subquery().label("articles"))
+                 .order_by(p.c.name, p.c.key).limit(limit + 1).offset(offset))
+        found = rows(self.db, query)
+        return [ListRow(label=r["name"], detail=r["country"] or "", count=r["articles"],
+                        href=person_href(r["key"])) for r in found[:limit]], len(found) > limit
+
+    def articles(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
+        a = t.articles
+        query = (sa.select(a.c.id, a.c.title, a.c.doc, a.c.source, a.c.published, a.c.chars)
+                 .order_by(a.c.published.desc(), a.c.id).limit(limit + 1).offset(offset))
+        found = rows(self.db, query)
+        return [ListRow(label=r["title"] or r["doc"],
+                        detail=f"{r['source'] or ''} {r['published'] or 'undated'}".strip(),
+                        count=r["chars"], href=article_href(r["id"]))
+                for r in found[:limit]], len(found) > limit
+
+    # ------------------------------------------------------------------ articles
+
+    def article(self, aid: str) -> ArticlePage | None:
+        a = t.articles
+        found = rows(self.db, sa.select(a).where(a.c.id == aid))
+        if not found:
+            return None
+        art = found[0]
+        text: str = art["text"]
+        spans: list[Span] = []
+        records: list[RecordRow] = []
+
+        def add(kind: str, prefix: str, r: dict[str, Any], detail: str) -> None:
+            start, end = int(r["char_start"]), int(r["char_end"])
+            anchor = f"{prefix}-{start}-{end}"
+            spans.append(Span(start, end, kind, anchor, detail))
+            records.append(RecordRow(anchor=anchor, kind=kind, start=start, end=end,
+                                     text=text[start:end], detail=detail))
+
+        def table_rows(table: sa.Table) -> list[dict[str, Any]]:
+            return rows(self.db, sa.select(table).where(table.c.article_id == aid)
+                        .order_by(table.c.char_start, table.c.char_end))
+
+        for r in table_rows(t.boilerplate):
+            add("boilerplate", "b", r, f"site chrome ({r['rule']})")
+        for r in table_rows(t.mentions):
+            add("mention", "m", r, f"{r['actor']} ({r['kind']})")
+        for r in table_rows(t.statements):
+            add("statement", "s", r, f"{', '.join(r['vectors']) or 'no vector'} · {r['domain']}"
+                f" · {r['polarity']} ({r['intensity']:+.2f}) · {r['modality']}")
+        for r in table_rows(t.quotes):
+            add("quote", "q", r, f"{r['speaker'] or 'unattributed'} ({r['kind']})")
+        for r in table_rows(t.forecasts):
+            add("forecast", "f", r, f"{r['speaker'] or 'unattributed'} · horizon "
+                f"{r['horizon'] or '–'}")
+        for r in table_rows(t.numbers):
+            add("number", "n", r, f"{r['value']} {r['unit'] or ''}".strip())
+        kinds = ("boilerplate", "mention", "statement", "quote", "forecast", "number")
+        counts = tuple(KindCount(k, sum(1 for s in spans if s.kind == k)) for k in kinds)
+        records.sort(key=lambda r: (r.start, -r.end, r.kind))
+        return ArticlePage(
+            title=f"{art['title'] or art['doc']} · multivector",
+            headline=art["title"] or art["doc"], article_id=aid,
+            source=art["source"] or "–", published=art["published"] or "undated",
+            doc=art["doc"], url=art["url"] or "", body=highlight(text, spans),
+            counts=counts, records=tuple(records), api_href=f"/api/article/{quote(aid)}",
+        )
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    anchor: str
+    title: str
+
+
+def highlight(text: str, spans: Sequence[Span]) -> Markup:
+    """The text with each span wrapped in <mark class=kind>; overlapping spans are split at
+    every boundary into segments, and each segment nests the marks of every span covering it
+    (outermost = longest), so any overlap renders as valid HTML."""
+    spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    starting: dict[int, list[Span]] = defaultdict(list)
+    for s in spans:
+        starting[s.start].append(s)
+    active: list[Span] = []
+    out: list[str] = []
+    for left, right in itertools.pairwise(cuts):
+        active = [s for s in active if s.end > left] + starting.get(left, [])
+        active.sort(key=lambda s: (s.start, -s.end, s.kind))
+        segment = str(escape(text[left:right]))
+        for s in reversed(active):
+            first = f' id="{s.anchor}"' if s.start == left else ""
+            segment = (f'<mark class="{s.kind}"{first} data-ref="{s.anchor}" '
+                       f'title="{escape(s.kind + ": " + s.title)}">{segment}</mark>')
+        out.append(segment)
+    return Markup("".join(out))
+
+
+def _json_has(db: ReadOnlyDB, column: sa.Column[Any], value: str) -> sa.ColumnElement[bool]:
+    if db.is_sqlite:
+        each = sa.func.json_each(column).table_valued("value")
+        return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
+    return sa.cast(column, sa.dialects.postgresql.JSONB).contains([value])
+
+
+def _speaker_href(speaker: str | None) -> str:
+    return person_href(speaker) if speaker else ""
+
+
+def _today() -> Any:
+    from datetime import date
+
+    return date.today()
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def _options(values: Sequence[str], chosen: str, blank: str = "any") -> tuple[Option, ...]:
+    return (Option("", blank, not chosen),
+            *(Option(v, v, v == chosen) for v in values))
+
+
+DOMAINS = ("economy", "energy", "security", "diplomacy", "culture", "migration", "transport",
+           "other")
+POLARITIES = ("cooperation", "tension", "neutral")
+SEARCH_FIELDS = ("q", "kind", "vector", "partner", "speaker", "domain", "polarity", "date_from",
+                 "date_to", "source")
+
+
+def create_app(db: str | Path, *, n_boot: int = 200) -> Starlette:
+    """The dashboard app for one database (opened read-only on first use)."""
+    env = environment()
+    state: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def dashboard() -> Dashboard:
+        with lock:
+            if "dashboard" not in state:
+                state["dashboard"] = Dashboard(open_readonly(db), n_boot=n_boot)
+            return state["dashboard"]  # type: ignore[no-any-return]
+
+    def render(name: str, page: Any, status: int = 200) -> HTMLResponse:
+        return HTMLResponse(env.get_template(f"web/{name}.html").render(page=page),
+                            status_code=status)
+
+    def error_page(status: int, message: str, hint: str = "") -> HTMLResponse:
+        return render("error", ErrorPage(title=f"{status} · multivector", message=message,
+                                         hint=hint), status)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def page_or_json(request: Request, name: str, page: Any) -> Response:
+        if wants_json(request):
+            return JSONResponse(_plain(page))
+        return render(name, page)
+
+    async def overview(request: Request) -> Response:
+        return page_or_json(request, "overview", dashboard().overview())
+
+    async def search(request: Request) -> Response:
+        d = dashboard()
+        params = {k: request.query_params.get(k, "").strip() for k in SEARCH_FIELDS}
+        for key in ("date_from", "date_to"):
+            if params[key] and not re.fullmatch(r"\d{4}(-\d{2}){0,2}", params[key]):
+                raise HTTPException(400, f"{key} must be a date like 2024-05-31")
+        kind = params["kind"] if params["kind"] in SEARCH_TABLES else "statements"
+        limit, offset = _paging(request)
+        hits, more = d.search({**params, "kind": kind}, limit, offset)
+        page = SearchPage(
+            title="Search · multivector", q=params["q"], kind=kind,
+            kinds=tuple(Option(k, k, k == kind) for k in SEARCH_TABLES),
+            vectors=_options(d.vector_names, params["vector"]),
+            domains=_options(DOMAINS, params["domain"]),
+            polarities=_options(POLARITIES, params["polarity"]),
+            partner=params["partner"], speaker=params["speaker"], source=params["source"],
+            date_from=params["date_from"], date_to=params["date_to"], hits=tuple(hits),
+            pager=_pager(request, limit, offset, len(hits), more), api_href=_api(request),
+        )
+        return page_or_json(request, "search", page)
+
+    async def person(request: Request) -> Response:
+        key = request.path_params["key"]
+        limit, offset = _paging(request)
+        page, more = dashboard().person(key, limit, offset)
+        if page is None:
+            raise HTTPException(404, f"no person {key!r} in this database")
+        page = dataclasses.replace(page, pager=_pager(request, limit, offset, len(page.quotes),
+                                                      more), api_href=_api(request))
+        return page_or_json(request, "person", page)
+
+    async def article(request: Request) -> Response:
+        page = dashboard().article(request.path_params["aid"])
+        if page is None:
+            raise HTTPException(404, f"no article {request.path_params['aid']!r}")
+        return page_or_json(request, "article", page)
+
+    def listing(title: str, fetch: Callable[[Dashboard, int, int], tuple[list[ListRow], bool]]
+                ) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            limit, offset = _paging(request)
+            found, more = fetch(dashboard(), limit, offset)
+            page = ListPage(title=f"{title} · multivector", heading=title, rows=tuple(found),
+                            pager=_pager(request, limit, offset, len(found), more),
+                            api_href=_api(request))
+            return page_or_json(request, "list", page)
+
+        return endpoint
+
+    async def plotly_js(request: Request) -> Response:
+        return Response(_plotly_js(), media_type="application/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            status, message, hint = exc.status_code, str(exc.detail), ""
+        elif isinstance(exc, StoreError | MultivectorError):
+            status, message = 503, str(exc)
+            hint = "Check the --db option, or run `multivector analyze` to create the database."
+        elif isinstance(exc, sa.exc.SQLAlchemyError):
+            status = 503
+            message = (f"the database cannot be read: {exc.__class__.__name__}: "
+                       f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}")
+            hint = "The file may be damaged or not a multivector database."
+        else:
+            status, message, hint = 500, f"internal error: {exc.__class__.__name__}: {exc}", ""
+        if wants_json(request):
+            return JSONResponse({"error": message, "status": status}, status_code=status)
+        return error_page(status, message, hint)
+
+    def guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        """Every failure becomes a clear page (or JSON error), never a traceback."""
+
+        @functools.wraps(endpoint)
+        async def run(request: Request) -> Response:
+            try:
+                return await endpoint(request)  # type: ignore[no-any-return]
+            except Exception as exc:
+                return await on_error(request, exc)
+
+        return run
+
+    pages = [
+        Route("/", guarded(overview)), Route("/search", guarded(search)),
+        Route("/person/{key:path}", guarded(person)), Route("/article/{aid}", guarded(article)),
+        Route("/people", guarded(listing("People", Dashboard.people))),
+        Route("/articles", guarded(listing("Articles", Dashboard.articles))),
+    ]
+    api = [Route("/api/overview", guarded(overview))] + [
+        Route("/api" + r.path, r.endpoint) for r in pages[1:]
+    ]
+    app = Starlette(
+        routes=[*pages, *api, Route("/static/plotly.min.js", plotly_js)],
+        exception_handlers={Exception: on_error, HTTPException: on_error},
+    )
+    app.state.dashboard = dashboard
+    return app
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the dashboard with uvicorn until interrupted; the database is checked first."""
+    import uvicorn
+
+    open_readonly(db).close()  # a clear StoreError now rather than an error page later
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
