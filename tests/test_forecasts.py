@@ -96,6 +96,9 @@ def test_forecast_span(text: str, span: str | None) -> None:
         "The accord was signed in 2013 in Accra.",
         "This can hardly be regarded as a surprise.",
         "Talks between the ministers ended on the 5th of May.",
+        "The minister can sign decrees alone.",
+        "Relations with Cuba can also be called key.",
+        "He was going to resign before the vote.",
     ],
 )
 def test_not_a_forecast(text: str) -> None:

@@ -26,7 +26,7 @@ from .config import load_data
 from .pipeline import Resources, step
 from .quantities import load_lexicon as load_quantity_lexicon
 from .records import Article, Forecast, Mention, Quote
-from .text import paragraph_spans, sentence_spans
+from .text import paragraph_spans, sentence_spans, trie_regex
 
 _PREV_WORD = re.compile(r"([\w'’-]+)[^\w]*$")
 _NEXT_WORDS = re.compile(r"[\w'’-]+|[,;:.!?()\"“”]")
@@ -35,9 +35,8 @@ _OPEN_QUOTES = " \t\"'“‘«"
 
 
 def _words(items: Iterable[str]) -> str:
-    """Alternation of phrases, longest first, spaces matching any blank run."""
-    parts = sorted({p.lower() for p in items}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+    """Alternation of phrases (longest first, spaces matching any blank run), as a trie."""
+    return trie_regex({p.lower() for p in items})
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,7 @@ class ForecastLexicon:
     scheduled_window: int
     day_re: re.Pattern[str]
     not_after_can_re: re.Pattern[str]
+    can_requires_re: re.Pattern[str]
     blockers_before: frozenset[str]
     relative: frozenset[str]
     embedding_re: re.Pattern[str]
@@ -79,11 +79,13 @@ class ForecastLexicon:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ForecastLexicon:
         cues, excl, span = data["cues"], data["exclude"], data["span"]
+        adverbs = _words(excl.get("can_adverbs", ["also"]))
+        leads = data.get("horizon_settings", {}).get("leads", ["in"])
         kinds: dict[str, str] = {}
         for kind in ("modal", "reported", "intention", "expectation", "hedge"):
             for phrase in cues.get(kind, ()):
                 kinds[re.sub(r"\s+", " ", phrase.lower())] = kind
-        cue_re = re.compile(rf"(?<![\w'’])(?:{_words(kinds)})(?![\w])", re.IGNORECASE)
+        cue_re = re.compile(rf"(?<![\w'’])(?:{trie_regex(kinds)})(?!\w)", re.IGNORECASE)
         bare = {c.lower() for c in span.get("bare_connectives", ())}
         conns = [c for c in span["connectives"] if c.lower() not in bare]
         connective_re = re.compile(
@@ -124,7 +126,11 @@ class ForecastLexicon:
             scheduled_window=int(excl.get("scheduled_window", 8)),
             day_re=re.compile(rf"\b(?:{_words(excl['day_markers'])})\b", re.IGNORECASE),
             not_after_can_re=re.compile(
-                rf"\s+(?:{_words(excl['not_after_can'])})\b", re.IGNORECASE
+                rf"\s+(?:(?:{adverbs})\s+)?(?:{_words(excl['not_after_can'])})\b", re.IGNORECASE
+            ),
+            can_requires_re=re.compile(
+                rf"\s+(?:(?:{adverbs})\s+)?(?:{_words(excl.get('can_requires', ['be']))})\b",
+                re.IGNORECASE,
             ),
             blockers_before=frozenset(w.lower() for w in excl["blockers_before"]),
             relative=frozenset(w.lower() for w in excl["relative_pronouns"]),
@@ -141,7 +147,12 @@ class ForecastLexicon:
             ),
             trailing_cuts=tuple(span.get("trailing_cuts", ())),
             split_re=split_re,
-            horizon_re=re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE),
+            horizon_re=re.compile(
+                rf"\b(?=(?:{_words(leads)})\b)(?:{'|'.join(parts)})"
+                if parts
+                else r"(?!x)x",
+                re.IGNORECASE,
+            ),
             horizons=horizons,
             horizon_words={k.lower(): int(v) for k, v in data.get("horizon_words", {}).items()},
             numbers=load_quantity_lexicon().cardinals,
@@ -266,7 +277,9 @@ def _valid(text: str, cue: _Cue, seg_start: int, lex: ForecastLexicon) -> bool:
     if cue.phrase in ("can", "could", "cannot", "can't") and lex.not_after_can_re.match(
         text, cue.end
     ):
-        return False
+        return False  # "one can say", "can be called"
+    if cue.phrase in ("can", "cannot", "can't") and not lex.can_requires_re.match(text, cue.end):
+        return False  # ability: "the minister can sign decrees"
     return not _scheduled(text, cue, lex)
 
 

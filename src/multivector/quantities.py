@@ -19,6 +19,7 @@ from typing import Any
 from .config import load_data
 from .pipeline import Resources, step
 from .records import Article, Quantity
+from .text import trie_regex
 
 _WORD_AT = re.compile(r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)")
 _PREV_WORDS = re.compile(r"([^\W_][\w'’.-]*)\W*$")
@@ -26,9 +27,8 @@ _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation, longest first, with inner spaces matching any run of blanks."""
-    parts = sorted({w for w in words}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in parts)
+    """A regex matching any of `words` (longest first), as a fast prefix trie."""
+    return trie_regex({w for w in words})
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from .config import load_data
 
@@ -84,3 +85,27 @@ def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]] | Sequence[o
         if start < e and s < end:
             return True
     return False
+
+
+def trie_regex(phrases: Iterable[str]) -> str:
+    """One regex for many phrases with shared prefixes factored out (a trie), which Python's
+    engine scans several times faster than a flat alternation; longest match wins."""
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + build(sub)
+            for ch, sub in sorted(node.items())
+            if ch
+        ]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
