@@ -185,6 +185,14 @@ def analyze(
     scheduler: SchedulerOpt = None,
     vectors: VectorsOpt = None,
     gazetteer: GazetteerOpt = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="At the end, write the HTML report to this file (`--report` alone: "
+            "report.html).",
+        ),
+    ] = None,
 ) -> None:
     """Read a corpus, run every extraction step and store the results.
 
@@ -219,6 +227,8 @@ def analyze(
     try:
         with Store(db) as store:
             _print_vectors(store, focus=focus, vectors=vectors, by="all", fmt="table", n_boot=1000)
+        if report is not None:
+            typer.echo(f"report: {_write_report(db, report, focus, vectors, 'year', None, 1000)}")
     except MultivectorError as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(summary.exit_code)
@@ -464,6 +474,109 @@ def _print_vectors(
     emit_rows(flatten(periods), list(INDEX_COLUMNS), fmt, title=f"Vectors of {chosen}")
 
 
+ByOpt = Annotated[str, typer.Option("--by", help="Periods of the time charts: year, quarter "
+                                    "or month.")]
+
+
+def _write_report(db: str, out: Path, focus: str | None, vectors: str | None, by: str,
+                  today: str | None, n_boot: int) -> Path:
+    from datetime import date
+
+    from .report import build_report
+
+    if by not in ("year", "quarter", "month"):
+        raise _fail(f"--by {by!r}: use year, quarter or month")
+    day = date.today()
+    if today is not None:
+        parsed = parse_date(today)
+        if parsed is None:
+            raise _fail(f"--today {today!r} is not a date; use YYYY-MM-DD")
+        day = date.fromisoformat(parsed)
+    return build_report(db, focus=focus.upper() if focus else None, vectors=vectors, out=out,
+                        by=by, today=day, n_boot=n_boot)  # type: ignore[arg-type]
+
+
+@app.command()
+def report(
+    db: DbOpt = "multivector.db",
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    focus: FocusOpt = None,
+    vectors: VectorsOpt = None,
+    by: ByOpt = "year",
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Date the forecast ledger counts from (default: today)."),
+    ] = None,
+    boot: Annotated[
+        int, typer.Option("--boot", help="Bootstrap resamples for the intervals.", min=0)
+    ] = 1000,
+) -> None:
+    """Write one self-contained HTML report (opens offline): vector balance over time, the
+    vector profile with tone, domains, balance indices, the forecast ledger, the people
+    quoted most, and the statements and articles behind every chart."""
+    try:
+        path = _write_report(db, out, focus, vectors, by, today, boot)
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"report: {path}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = "multivector.db",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1,
+                                      max=65535)] = 8000,
+) -> None:
+    """A local dashboard in the browser, read-only on the database: the report's charts,
+    search over statements and quotes, a page per person and per article, JSON under /api/."""
+    from .queries import open_readonly
+    from .web import serve as run
+
+    try:
+        open_readonly(db).close()  # a missing or broken database: a clear error, no server
+        typer.echo(f"multivector dashboard on http://{host}:{port}/ (Ctrl+C to stop)")
+        run(db, host=host, port=port)
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def export(
+    table: Annotated[
+        str,
+        typer.Option("--table", help="quotes, statements, mentions, forecasts, numbers, "
+                     "articles, persons, article_persons, skips or boilerplate."),
+    ],
+    format: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet.")] = "csv",
+    db: DbOpt = "multivector.db",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (stdout for csv and jsonl).")
+    ] = None,
+) -> None:
+    """Stream one stored table as CSV, JSON lines or Parquet (in batches, any size)."""
+    from .export import export_table
+
+    try:
+        n = export_table(db, table, format=format, out=out)
+    except MultivectorError as exc:
+        raise _fail(str(exc)) from None
+    if out is not None:
+        typer.echo(f"{n} rows written to {out}")
+
+
+def _optional_values(argv: list[str]) -> list[str]:
+    """`--report` given without a file means report.html (an option with an optional value)."""
+    out = list(argv)
+    for i, arg in enumerate(out):
+        if arg == "--report" and (i + 1 == len(out) or out[i + 1].startswith("-")):
+            out.insert(i + 1, "report.html")
+            break
+    return out
+
+
 def emit_rows(rows: list[dict[str, Any]], columns: list[str], format: str, *, title: str) -> None:
     """Print rows as a rich table, JSON lines or CSV."""
     if format == "json":
@@ -485,4 +598,4 @@ def emit_rows(rows: list[dict[str, Any]], columns: list[str], format: str, *, ti
 
 
 def main() -> None:
-    app()
+    app(args=_optional_values(sys.argv[1:]))
