@@ -57,6 +57,10 @@ from multivector.records import Mention, Quote
             "the course towards closer ties would continue",
         ),
         (
+            "Officials said the bloc is expected to admit new members.",
+            "the bloc is expected to admit new members",
+        ),
+        (
             "It is most likely that border trade with Laos will grow.",
             "It is most likely that border trade with Laos will grow",
         ),
@@ -99,6 +103,8 @@ def test_forecast_span(text: str, span: str | None) -> None:
         "The minister can sign decrees alone.",
         "Relations with Cuba can also be called key.",
         "He was going to resign before the vote.",
+        "The Egyptian minister is set to visit Ankara next week.",
+        "Minister to visit Lima\n\nThe trip was planned long ago.",
     ],
 )
 def test_not_a_forecast(text: str) -> None:
@@ -156,6 +162,11 @@ def test_horizon_window(
     (f,) = find_forecasts(text, published=published)
     assert f.horizon == horizon
     assert f.window == window
+
+
+def test_two_clauses_two_forecasts() -> None:
+    found = find_forecasts("Analysts think that Ghana will win, but Peru may lose.")
+    assert [f.text for f in found] == ["Ghana will win", "Peru may lose"]
 
 
 def _mention(text: str, surface: str, actor: str, **flags: bool) -> Mention:

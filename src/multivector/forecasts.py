@@ -68,6 +68,7 @@ class ForecastLexicon:
     connective_re: re.Pattern[str]
     intro_re: re.Pattern[str]
     frame_re: re.Pattern[str]
+    bare_frame_re: re.Pattern[str]
     attribution_re: re.Pattern[str]
     trailing_cuts: tuple[str, ...]
     split_re: re.Pattern[str]
@@ -140,6 +141,11 @@ class ForecastLexicon:
             connective_re=connective_re,
             intro_re=re.compile(rf"(?:{_words(span['intro_openers'])})\b", re.IGNORECASE),
             frame_re=frame_re,
+            bare_frame_re=re.compile(
+                rf"(?:[\w'’.-]+\s+){{1,5}}?(?:{_words(span.get('bare_frame_verbs', ()))})\s+"
+                rf"(?=(?:the|a|an|it|he|she|they|we|i|this|there|(?-i:[A-Z]\w*))\b)(?!that\b)",
+                re.IGNORECASE,
+            ),
             attribution_re=re.compile(
                 rf",\s*[\"”»]?\s*(?:(?-i:[A-Z][\w'’.-]*)\s+){{1,3}}(?:{verbs})\b"
                 rf"|,\s*[\"”»]?\s*(?:he|she|they|it|we|I)\s+(?:{verbs})\b",
@@ -148,9 +154,7 @@ class ForecastLexicon:
             trailing_cuts=tuple(span.get("trailing_cuts", ())),
             split_re=split_re,
             horizon_re=re.compile(
-                rf"\b(?=(?:{_words(leads)})\b)(?:{'|'.join(parts)})"
-                if parts
-                else r"(?!x)x",
+                rf"\b(?=(?:{_words(leads)})\b)(?:{'|'.join(parts)})" if parts else r"(?!x)x",
                 re.IGNORECASE,
             ),
             horizons=horizons,
@@ -284,9 +288,9 @@ def _valid(text: str, cue: _Cue, seg_start: int, lex: ForecastLexicon) -> bool:
 
 
 def _scheduled(text: str, cue: _Cue, lex: ForecastLexicon) -> bool:
-    """ "will" before a scheduling verb ("will be held", "will host talks") states a plan of
-    record, not a forecast."""
-    if cue.phrase not in ("will", "shall", "'ll", "won't"):
+    """ "will" (or "is set to") before a scheduling verb ("will be held", "will host talks",
+    "is set to visit") states a plan of record, not a forecast."""
+    if cue.phrase not in ("will", "shall", "'ll", "won't") and cue.kind != "intention":
         return False
     tokens = _NEXT_WORDS.findall(text, cue.end, min(len(text), cue.end + 120))
     words: list[str] = []
@@ -336,6 +340,9 @@ def _trim(
                 start += 1
     framed = False
     frame_end = None
+    bare = lex.bare_frame_re.match(text, start, first)
+    if bare:
+        frame_end = bare.end()  # "Officials said the bloc will ..."
     for m in lex.frame_re.finditer(text, start, first):
         frame_end = m.end()
     if frame_end is not None:
@@ -375,12 +382,13 @@ _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this"
 
 
 def _headline_forecast(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
-    """ "X to do Y" in a headline announces a future act ("Minister to visit Lima")."""
+    """ "X to do Y" in a headline announces a future act ("Minister to boost ties"), unless
+    the act is a scheduled event ("Minister to visit Lima")."""
     for m in _HEADLINE_TO.finditer(text, start, end):
         before, verb = m.group(1).lower(), m.group(2).lower()
         if before in lex.headline_not_before_to or verb in _DETERMINERS:
             continue
-        return True
+        return verb not in lex.scheduled
     return False
 
 
