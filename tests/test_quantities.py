@@ -72,6 +72,11 @@ def _one(text: str) -> tuple[str, float | None, str | None]:
             25000,
             "troops",
         ),
+        ("Of the 18 million residents, most vote.", "18 million residents", 18e6, "residents"),
+        ("The canal is 2,500 kilometres long.", "2,500 kilometres", 2500, "km"),
+        ("Growth hit 50 per cent last year.", "50 per cent", 50, "%"),
+        ("It raised $1.5bn from bonds.", "$1.5bn", 1.5e9, "USD"),
+        ("They adopted a 10-year plan.", "10-year", 10, "years"),
         ("The pipeline carries 15 bcm a year.", "15 bcm", 15, "bcm"),
     ],
 )
@@ -97,6 +102,10 @@ def test_quantity(text: str, span: str, value: float, unit: str) -> None:
         "Article 5 applies here.",
         "From 1994 to 1999 he served as minister.",
         "This is the first country he visited.",
+        "The 2022 budget was approved.",
+        "Resolution 2231 was breached at 9:30.",
+        "They met on 12 June 2021 and on June 14, 2022.",
+        "Leaders of the five Central Asian states met.",
     ],
 )
 def test_not_a_quantity(text: str) -> None:

@@ -46,6 +46,7 @@ class QuantityLexicon:
     rank_scopes: tuple[str, ...]
     irregular_plurals: frozenset[str]
     anaphoric: frozenset[str]
+    anaphoric_max: float
     duration_frames: frozenset[str]
     list_openers: tuple[str, ...]
     label_words: frozenset[str]
@@ -102,6 +103,7 @@ class QuantityLexicon:
             rank_scopes=tuple(units.get("rank_scopes", ())),
             irregular_plurals=frozenset(counts["irregular_plurals"]),
             anaphoric=frozenset(counts["anaphoric_determiners"]),
+            anaphoric_max=float(counts.get("anaphoric_max", 12)),
             duration_frames=frozenset(counts["duration_frames"]),
             list_openers=tuple(counts["list_openers"]),
             label_words=frozenset(counts["label_words"]),
@@ -326,8 +328,12 @@ def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | Non
         if prev in lex.duration_frames:
             before, before_start = _prev_word(text, prev_start)
             start = before_start if before == "the" else prev_start
-        elif prev in lex.anaphoric and not (nxt and _is_superlative(nxt_word)):
-            return None  # "the two presidents"
+        elif (
+            prev in lex.anaphoric
+            and (is_words or (value or 0) <= lex.anaphoric_max)
+            and not (nxt and _is_superlative(nxt_word))
+        ):
+            return None  # "the two presidents" (but "the 18 million residents")
     if kind == "count":
         words = _phrase(text, end, lex, lex.max_words)
         while words and not _is_plural(words[-1][2], lex):
