@@ -617,13 +617,14 @@ def test_cli_quotes_missing_db(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- own news articles
 
 NEWS = Path(__file__).parent / "data" / "quote_news.toml"
+HELDOUT = Path(__file__).parent / "data" / "quote_news_heldout.toml"
 
 
-def news_articles() -> list[tuple[str, str, list[Person], dict]]:
+def news_articles(path: Path = NEWS) -> list[tuple[str, str, list[Person], dict]]:
     """(name, text, persons, gold) for each hand-annotated article in tests/data."""
     import tomllib
 
-    data = tomllib.loads(NEWS.read_text(encoding="utf-8"))
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
     out = []
     for art in data["article"]:
         text = art["text"]
@@ -647,12 +648,12 @@ def news_articles() -> list[tuple[str, str, list[Person], dict]]:
     return out
 
 
-def score_news() -> dict[str, tuple[int, int, int]]:
+def score_news(path: Path = NEWS) -> dict[str, tuple[int, int, int]]:
     """Span, attribution and direct attribution counts (tp, fp, fn) over the own articles."""
     from multivector.actors import find_mentions
 
     totals: dict[str, list[int]] = {}
-    for _name, text, persons, gold in news_articles():
+    for _name, text, persons, gold in news_articles(path):
         quotes = find_quotes(text, persons=persons, mentions=find_mentions(text))
         scores, _ = evaluate_document({"quotes": [q.to_json() for q in quotes]}, gold)
         for key, s in scores.items():
@@ -662,11 +663,12 @@ def score_news() -> dict[str, tuple[int, int, int]]:
     return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
 
 
-def test_own_news_articles_quality() -> None:
+@pytest.mark.parametrize("path", [NEWS, HELDOUT], ids=["tuning-set", "held-out-set"])
+def test_own_news_articles_quality(path: Path) -> None:
     def f1(counts: tuple[int, int, int]) -> float:
         tp, fp, fn = counts
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
-    totals = score_news()
+    totals = score_news(path)
     assert f1(totals["quotes.attribution"]) >= 0.85, totals
     assert f1(totals["quotes.direct_attribution"]) >= 0.90, totals

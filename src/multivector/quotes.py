@@ -45,6 +45,7 @@ class QuoteCues:
     opening: frozenset[str]
     closing: frozenset[str]
     straight: frozenset[str]
+    single: frozenset[str]
     mark_re: re.Pattern[str]
     clause_verbs: frozenset[str]
     that_verbs: frozenset[str]
@@ -59,6 +60,7 @@ class QuoteCues:
     after_re: re.Pattern[str]
     after_inverted_re: re.Pattern[str]
     attr_verb_re: re.Pattern[str]
+    naming_re: re.Pattern[str]
     between_re: re.Pattern[str]
     description_re: re.Pattern[str]
     apposition_re: re.Pattern[str]
@@ -83,7 +85,9 @@ def _load_cues(path: str | None) -> QuoteCues:
     data = load_data("quotes.toml", path)
     marks, verbs, phrases = data["marks"], data["verbs"], data["phrases"]
     speakers, direct = data["speakers"], data.get("direct", {})
-    all_marks = [*marks["open"], *marks["close"], *marks["straight"]]
+    single = [*marks.get("single_open", []), *marks.get("single_close", [])]
+    single += marks.get("single_straight", [])
+    all_marks = [*marks["open"], *marks["close"], *marks["straight"], *single]
     clause = {v.lower() for v in verbs["clause"]}
     obj = {v.lower() for v in verbs["object"]}
     obj_as = {v.lower() for v in verbs.get("object_as", [])}
@@ -113,6 +117,7 @@ def _load_cues(path: str | None) -> QuoteCues:
         opening=frozenset(marks["open"]),
         closing=frozenset(marks["close"]),
         straight=frozenset(marks["straight"]),
+        single=frozenset(single),
         mark_re=re.compile("|".join(re.escape(m) for m in all_marks)),
         clause_verbs=frozenset(clause),
         that_verbs=frozenset(that),
@@ -126,7 +131,9 @@ def _load_cues(path: str | None) -> QuoteCues:
         prefix_re=prefix_re,
         medial_re=re.compile(
             rf",\s+(?:according\s+to\s+(?P<acc>{_WHO})|(?P<who>(?:[\w.’'-]+\s+){{0,3}}?[\w.’'-]+)\s+"
-            rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{_alternation(clause | that)})))\s*,\s+(?=[a-z])",
+            rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{_alternation(clause | that)}))"
+            rf"(?:\s+(?:on|in|at|last|this|yesterday|today|earlier|later)\b[^,;:\"“”]{{0,30}})?)"
+            rf"\s*,\s+(?=[a-z])",
             re.IGNORECASE,
         ),
         noun_re=re.compile(
@@ -145,6 +152,10 @@ def _load_cues(path: str | None) -> QuoteCues:
             re.IGNORECASE,
         ),
         attr_verb_re=re.compile(rf"(?<![\w-])(?:{attr_alt}|[Aa]ccording\s+to)(?![\w-])"),
+        naming_re=re.compile(
+            rf"(?<![\w-])(?P<verb>{_alternation(verbs.get('naming', []))})\s+"
+            rf"(?:[\w’'-]+\s+){{0,5}}?(?:as\s+)?$"
+        ),
         between_re=re.compile(rf"(?:\s*,?\s*\b(?:{between}|[a-z]+ly)\b)*\s*,?\s*$"),
         description_re=re.compile(
             rf"\b(?:the|an?|this|that|our|his|her|their)\s+(?:[\w.’'-]+\s+){{0,4}}?"
@@ -310,7 +321,8 @@ class _Context:
             return Speaker(person.name, person.id, text[s:e], s, e)
         # 2. pronouns
         pm = _PRONOUN_RE.search(phrase)
-        if pm is not None and phrase[: pm.start()].strip() in ("", "and", "but"):
+        lead = phrase[: pm.start()].strip() if pm is not None else ""
+        if pm is not None and (lead in ("", "and", "but") or lead.endswith(",")):
             return self.antecedent(start + pm.start(), start + pm.end(), pm.group("p"), anchor)
         # 3. a named person with an apposition: "X, the head of Y, (in an interview) said"
         appositive = self.appositive(start, end)
@@ -335,6 +347,8 @@ class _Context:
         dm = self.cues.description_re.search(phrase)
         if dm is not None:
             s = start + dm.start()
+            if re.match(r"an?\b", dm.group(), re.I):
+                return self.indefinite(s, end, dm.group("head").lower(), anchor)
             return self.describe(s, end, dm.group("head").lower(), anchor)
         # 6. a state or its metonym as subject ("the Kremlin said")
         found = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
@@ -392,6 +406,21 @@ class _Context:
             ]
             if people:
                 person = people[0][2]
+                return Speaker(person.name, person.id, surface, start, end)
+        return Speaker(None, None, surface, start, end)
+
+    def indefinite(self, start: int, end: int, head: str, anchor: int) -> Speaker:
+        """'an expert from X': a person named before whose role carries X or the head noun;
+        otherwise a new, unnamed source."""
+        surface = self.text[start:end]
+        origin = min(anchor, start)
+        words = set(re.findall(r"\b[A-Z][\w-]+", surface))
+        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and _is_named(c[2])]
+        for _s, _e, person in reversed(before):
+            roles = " ".join(person.roles)
+            if (words and words <= set(re.findall(r"\b[A-Z][\w-]+", roles))) or re.search(
+                rf"\b{re.escape(head)}\b", roles.lower()
+            ):
                 return Speaker(person.name, person.id, surface, start, end)
         return Speaker(None, None, surface, start, end)
 
@@ -464,6 +493,7 @@ class _Direct:
     speaker: Speaker | None = None
     cue: str | None = None
     attributed: bool = False
+    single: bool = False
 
 
 def _role(text: str, pos: int, mark: str, cues: QuoteCues) -> str:
@@ -485,7 +515,22 @@ def _role(text: str, pos: int, mark: str, cues: QuoteCues) -> str:
     return "either"
 
 
+def _single_role(text: str, pos: int, mark: str) -> str | None:
+    """'open' or 'close' for a single mark, None for an apostrophe (don't, the workers')."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    if before.isalnum() and after.isalnum():
+        return None
+    if (before.isspace() or before in '([{—–-"“') and after.isalpha():
+        return "open" if mark != "’" or not before.isalnum() else None
+    if not before.isspace() and (after.isspace() or after in ',.;:!?)]}"”'):
+        return "close" if before in ",.!?" or before.isalpha() else None
+    return None
+
+
 def _family(mark: str, cues: QuoteCues) -> str:
+    if mark in cues.single:
+        return "single"
     if mark in cues.straight:
         return "straight"
     return "guillemet" if mark in "«»" else "curly"
@@ -502,6 +547,26 @@ def _scan_marks(text: str, cues: QuoteCues, ctx: _Context) -> list[_Direct]:
     for match in cues.mark_re.finditer(text):
         pos, mark = match.start(), match.group()
         family = _family(mark, cues)
+        if family == "single" or open_family == "single":
+            if open_pos >= 0 and open_family != "single":
+                continue  # single marks inside a double-quoted passage
+            if family == "single":
+                single = _single_role(text, pos, mark)
+                if single is None:
+                    continue
+                if (
+                    single == "close"
+                    and open_pos >= 0
+                    and not (ctx.paragraph_of(pos) - ctx.paragraph_of(open_pos))
+                ):
+                    found.append(_Direct(open_pos, open_pos + 1, pos, pos, single=True))
+                    open_pos, open_family = -1, ""
+                elif single == "open":
+                    open_pos, open_family = pos, "single"  # an unclosed one is dropped
+                continue
+            if ctx.sentence_of(pos) == ctx.sentence_of(open_pos):
+                continue  # double marks nested in a single-quoted passage
+            open_pos, open_family = -1, ""  # a stray opening apostrophe: forget it
         role = _role(text, pos, mark, cues)
         if open_pos < 0:
             if role == "close" or (role == "either" and _closes_orphan(text, pos)):
@@ -535,7 +600,7 @@ def _scan_marks(text: str, cues: QuoteCues, ctx: _Context) -> list[_Direct]:
         else:  # a second opening mark: the first one was never closed
             found.append(_unclosed(text, open_pos, ctx))
             open_pos = pos
-    if open_pos >= 0:
+    if open_pos >= 0 and open_family != "single":
         found.append(_unclosed(text, open_pos, ctx))
     return found
 
@@ -621,11 +686,10 @@ def _find_indirect(
             continue
         group = "acc" if m.group("acc") is not None else "who"
         cue = text[m.start() + 1 : m.end()].strip(" ,") if group == "acc" else m.group("verb")
-        found.append(
-            _Indirect(
-                s_start, _clause_end(text, m.end(), s_end), cue, m.start(group), m.span(group)
-            )
-        )
+        end = _clause_end(text, m.end(), s_end)
+        if re.match(r"(?:and|but|while|as)\b", text[m.end() :]):
+            end = m.start()  # '<clause>, officials said on Monday, and ...'
+        found.append(_Indirect(s_start, end, cue, m.start(group), m.span(group)))
     for m in cues.noun_re.finditer(text):
         s_start, s_end = ctx.sentence_span(m.start())
         end = _clause_end(text, m.end(), s_end)
@@ -784,7 +848,10 @@ def _attribute_after(
         seg = seg[: nxt.start()]
     inv = cues.after_inverted_re.match(seg)
     if inv is not None and _looks_like_speaker(inv.group("who")):
-        return (start + inv.start("who"), start + inv.end("who")), inv.group("verb")
+        # 'said Greta Lindqvist of the group X': the speaker heads the phrase
+        head = re.search(r",|\s(?:of|from|at|for|with|who|in)\s", inv.group("who"))
+        w_end = inv.start("who") + head.start() if head else inv.end("who")
+        return (start + inv.start("who"), start + w_end), inv.group("verb")
     fwd = cues.after_re.match(seg)
     if fwd is not None and len(fwd.group("who").split()) <= 7:
         return (start + fwd.start("who"), start + fwd.end("who")), fwd.group("verb")
@@ -804,6 +871,9 @@ def _attribute_before(
         return None
     s_start = max(ctx.sentence_span(q.open_pos)[0], prev_end)
     seg = text[s_start : q.open_pos]
+    naming = cues.naming_re.search(seg)
+    if naming is not None and not q.single:  # 'X called the deal "a turning point"'
+        return (s_start, s_start + naming.start()), naming.group("verb")
     if not re.search(r"[,:]\s*$", seg):
         return None
     prefix = None
@@ -935,10 +1005,7 @@ def find_quotes(
         out.append(_record(text, c.speaker, c.start, c.end, "indirect", c.cue))
         for d in directs:  # quoted fragments inside reported speech
             if c.start <= d.start and d.end <= c.end + 2 and not d.attributed:
-                if (
-                    _words(text[d.start : d.end]) >= cues.min_words_fragment
-                    and _family(text[d.open_pos], cues) != "single"
-                ):
+                if _words(text[d.start : d.end]) >= cues.min_words_fragment and not d.single:
                     d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
                 else:
                     d.attributed = False
@@ -958,6 +1025,8 @@ def find_quotes(
         ):
             continue
         speaker = _context_speaker(ctx, d, directs[:i])
+        if d.single and (speaker is None or speaker.name is None):
+            continue  # single marks without a speaker are too often not quotations
         out.append(_record(text, speaker, d.start, d.end, "direct", None))
     out.sort(key=lambda q: (q.start, q.end))
     return tuple(out)
