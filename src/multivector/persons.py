@@ -123,6 +123,7 @@ class NameLists:
     speech: frozenset[str]
     stop: frozenset[str]
     chain_nouns: frozenset[str]
+    time_words: frozenset[str]
     description: re.Pattern[str]
 
     @classmethod
@@ -150,6 +151,7 @@ class NameLists:
             speech=frozenset(v.casefold() for v in data.get("cues", {}).get("speech_verbs", [])),
             stop=frozenset(stop),
             chain_nouns=frozenset(data.get("stop", {}).get("chain_nouns", [])),
+            time_words=frozenset(w.casefold() for w in data.get("stop", {}).get("time_words", [])),
             description=_description_pattern(roles.get("bindable", []), modifiers),
         )
 
@@ -285,12 +287,15 @@ def _quote_spans(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple
     return spans
 
 
-def _headline(toks: Sequence[_Tok]) -> bool:
-    """Title-case lines: most long words capitalised (headlines, section labels)."""
+def _headline(text: str, toks: Sequence[_Tok]) -> bool:
+    """Title-case lines (headlines, labels): one sentence, most long words capitalised, and
+    no final full stop unless nearly every word is capitalised."""
     long_words = [t for t in toks if len(t.text) >= 4 and t.text[0].isalpha()]
-    if len(long_words) < 3:
+    if len(long_words) < 3 or len({t.sent for t in toks}) > 1:
         return False
-    return sum(t.cap for t in long_words) >= 0.6 * len(long_words)
+    share = sum(t.cap for t in long_words) / len(long_words)
+    ends_sentence = text[toks[-1].end : toks[-1].end + 1] == "."
+    return share >= (0.9 if ends_sentence else 0.6)
 
 
 def _document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, int]]) -> _Doc:
@@ -323,7 +328,7 @@ def _document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, 
     doc = _Doc(
         text=text,
         toks=toks,
-        headline_paras=frozenset(p for p, ts in by_para.items() if _headline(ts)),
+        headline_paras=frozenset(p for p, ts in by_para.items() if _headline(text, ts)),
         lower_words=frozenset(t.text for t in toks if t.text[0].islower()),
         mentions=tuple(ordered),
         skip=tuple((int(s), int(e)) for s, e in skip),
@@ -534,7 +539,7 @@ def _read_role(doc: _Doc, lists: NameLists, k: int, *, loose: bool) -> _Role | N
                 break
         else:
             nxt = toks[end + 1]
-            if not _gap_ok(gap) or "," in gap:
+            if not _gap_ok(gap) or "," in gap or nxt.low in lists.time_words:
                 break
             if not (
                 nxt.cap
@@ -705,11 +710,11 @@ def _cued(doc: _Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) -
         return True
     if last != run_b:
         return False
+    words = [x for x in seg if toks[x].low not in lists.particles]
     if _speech_after(doc, lists, last):
-        return True
+        return len(words) >= 2  # a lone "Gazprom said" is as likely a company
     if last + 1 < n and doc.gap(last + 1) == ", " and _read_role(doc, lists, last + 1, loose=True):
         return True  # "X, senior researcher at Y,"
-    words = [x for x in seg if toks[x].low not in lists.particles]
     followed_by_of = last + 1 < n and toks[last + 1].low == "of"
     if (
         len(words) >= 2
@@ -1051,24 +1056,30 @@ def _level(desc: _Desc, p: _P) -> int:
 def _bind(doc: _Doc, lists: NameLists, persons: list[_P], descs: Sequence[_Desc]) -> None:
     """Join each description to the person it refers to, or to an unnamed office holder."""
     deferred = []
-    headline_para = doc.toks[0].para if doc.toks else 0
     for d in descs:
         chosen = _antecedent(d, persons)
-        if chosen is None and d.para == headline_para:
-            deferred.append(d)
+        if chosen is None and d.para in doc.headline_paras:
+            deferred.append(d)  # a headline describes someone the article names below
             continue
-        if chosen is None:
-            if not (d.country and d.cls in _OFFICE):
-                continue
-            chosen = next((p for p in persons if p.office == (d.noun, d.country)), None)
-            if chosen is None:
-                chosen = _P(office=(d.noun, d.country), strong_outside_skip=True)
-                persons.append(chosen)
-        _attach(doc, lists, chosen, d)
-    for d in deferred:  # a headline describes someone the article names below
+        _attach_or_office(doc, lists, persons, chosen, d)
+    for d in deferred:
         fits = [p for p in persons if p.mentions and _level(d, p) >= 1]
-        if fits:
-            _attach(doc, lists, min(fits, key=lambda p: p.mentions[0].start), d)
+        chosen = min(fits, key=lambda p: p.mentions[0].start) if fits else None
+        _attach_or_office(doc, lists, persons, chosen, d)
+
+
+def _attach_or_office(
+    doc: _Doc, lists: NameLists, persons: list[_P], chosen: _P | None, d: _Desc
+) -> None:
+    """Attach to the chosen person; an unbound office of a named country is a person too."""
+    if chosen is None:
+        if not (d.country and d.cls in _OFFICE) or d.noun == "counterpart":
+            return
+        chosen = next((p for p in persons if p.office == (d.noun, d.country)), None)
+        if chosen is None:
+            chosen = _P(office=(d.noun, d.country), strong_outside_skip=True)
+            persons.append(chosen)
+    _attach(doc, lists, chosen, d)
 
 
 def _antecedent(d: _Desc, persons: Sequence[_P]) -> _P | None:

@@ -1,0 +1,364 @@
+"""People: detection, merging of name forms, bound descriptions, roles, countries, keys.
+
+All inline texts are invented for these tests. The gold check reads ../shared at run time.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from multivector.evaluate import load_gold, score_persons
+from multivector.ingest import read_articles
+from multivector.persons import find_persons, fold_name, given_compatible, surname_typo
+from multivector.pipeline import Resources, build_pipeline
+from multivector.records import Article, Mention, Person
+
+CODES = {
+    "EU": ("EU", "bloc"), "U.S.": ("USA", "country"), "American": ("USA", "demonym"),
+    "Brazil": ("BRA", "country"), "Brazilian": ("BRA", "demonym"), "Spanish": ("ESP", "demonym"),
+    "Portugal": ("PRT", "country"), "Portuguese": ("PRT", "demonym"), "France": ("FRA", "country"),
+    "French": ("FRA", "demonym"), "Ukrainian": ("UKR", "demonym"), "Ukraine": ("UKR", "country"),
+    "Russian": ("RUS", "demonym"), "Russia": ("RUS", "country"), "Indian": ("IND", "demonym"),
+    "India": ("IND", "country"), "Kenya": ("KEN", "country"), "Kenyan": ("KEN", "demonym"),
+    "Moscow": ("RUS", "metonym"), "Kyiv": ("UKR", "metonym"), "Washington": ("USA", "metonym"),
+    "Germany": ("DEU", "country"), "German": ("DEU", "demonym"), "Japan": ("JPN", "country"),
+}  # fmt: skip
+_CODE_RE = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, CODES)) + r")(?![\w])")
+
+
+def mentions_of(text: str) -> tuple[Mention, ...]:
+    """A stand-in for the mentions step: the few actor words these tests use."""
+    return tuple(
+        Mention(m.start(), m.end(), m.group(), *CODES[m.group()])  # type: ignore[arg-type]
+        for m in _CODE_RE.finditer(text)
+    )
+
+
+def persons(text: str, **kw: object) -> tuple[Person, ...]:
+    return find_persons(text, mentions=mentions_of(text), **kw)  # type: ignore[arg-type]
+
+
+def by_alias(found: tuple[Person, ...], alias: str) -> Person:
+    hits = [p for p in found if alias in p.aliases]
+    assert len(hits) == 1, (alias, found)
+    return hits[0]
+
+
+# --------------------------------------------------------------------------- folding
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Kasym-Zhomart Tokayev", "Kassym-Jomart Tokayev"),
+        ("Andrei", "Andrey"),
+        ("Alexey", "Aleksei"),
+        ("Dmitry", "Dmitriy"),
+        ("Yevgeny", "Evgeny"),
+        ("Tokayev", "Tokaev"),
+        ("Qasym", "Kasym"),
+        ("Zoë", "Zoe"),
+    ],
+)
+def test_fold_name_joins_transliterations(a: str, b: str) -> None:
+    assert fold_name(a) == fold_name(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("Ivan", "Ivana"), ("Maria", "Mario"), ("Lee", "Li")])
+def test_fold_name_keeps_different_names(a: str, b: str) -> None:
+    assert fold_name(a) != fold_name(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("pankratenko", "pankretenko", True),
+        ("abdurahmanov", "abdurahmonov", True),
+        ("ivanov", "ivanova", False),
+        ("kowalski", "kowalska", False),
+        ("smith", "smyth", False),  # too short to trust one letter
+    ],
+)
+def test_surname_typo(a: str, b: str, same: bool) -> None:
+    assert surname_typo(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("j", "john", True), ("aleksandr", "aleksander", True), ("john", "mari", False)],
+)
+def test_given_compatible(a: str, b: str, same: bool) -> None:
+    assert given_compatible(a, b) is same
+
+
+# --------------------------------------------------------------------------- detection + merging
+
+TRADE = (
+    "EU Trade Commissioner Maria Lindqvist met U.S. Commerce Secretary Daniel Okafor in "
+    "Brussels on Monday. Lindqvist said the talks had been constructive. The commissioner "
+    "added that steel tariffs would be reviewed. Okafor told reporters that Washington "
+    "wanted a deal by June, and the secretary said he was optimistic."
+)
+
+
+def test_trade_commissioner_and_secretary() -> None:
+    found = persons(TRADE)
+    assert [p.name for p in found] == ["Maria Lindqvist", "Daniel Okafor"]
+    lindqvist, okafor = found
+    assert {"Lindqvist", "The commissioner"} <= set(lindqvist.aliases)
+    assert {"Okafor", "the secretary"} <= set(okafor.aliases)
+    assert "EU Trade Commissioner" in lindqvist.roles
+    assert "U.S. Commerce Secretary" in okafor.roles
+    assert okafor.country == "USA"
+    assert lindqvist.country is None  # the EU is not a state
+    assert okafor.key == "daniel okafor"
+
+
+SMITHS = (
+    "John Smith, a senior analyst at the Harbour Policy Institute, said exports would grow. "
+    "Mary Smith, the mayor of Eastport, disagreed with him.\n"
+    "Smith said the port needed new cranes first."
+)
+
+
+def test_two_smiths_stay_apart() -> None:
+    found = persons(SMITHS)
+    john, mary = by_alias(found, "John Smith"), by_alias(found, "Mary Smith")
+    assert john is not mary
+    assert john.key != mary.key
+    assert "senior analyst at the Harbour Policy Institute" in john.roles
+    assert "mayor of Eastport" in mary.roles
+    # the bare surname goes to the Smith named last, never to both
+    assert sum("Smith" in p.aliases for p in found) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        (
+            "Energy analyst Yevgeny Marchenko said gas transit would resume. "
+            "Evgeny Marchenko told reporters in Kyiv that Marchenko expects a deal.",
+            {"Yevgeny Marchenko", "Evgeny Marchenko", "Marchenko"},
+        ),
+        (
+            "Andrei Volkov, head of the Institute of Energy Studies, warned of shortages. "
+            "Andrey Volkov added that storage is full.",
+            {"Andrei Volkov", "Andrey Volkov"},
+        ),
+        (
+            "The economist Ruslan Abdurakhmanov believes prices will fall. Prices are high now, "
+            "Ruslan Abdurakhmonov said.",
+            {"Ruslan Abdurakhmanov", "Ruslan Abdurakhmonov"},
+        ),
+        (
+            "Ukrainian President Oleksandr Hrytsenko met Russian envoy Pavel Zorin. President "
+            "Hrytsenko said the contract is fair.",
+            {"Oleksandr Hrytsenko", "President Hrytsenko"},
+        ),
+    ],
+)
+def test_variants_merge_into_one_person(text: str, forms: set[str]) -> None:
+    found = persons(text)
+    holders = [p for p in found if forms & set(p.aliases)]
+    assert len(holders) == 1, found
+    assert forms <= set(holders[0].aliases)
+
+
+def test_different_given_names_are_different_people() -> None:
+    text = (
+        "Pyotr Ivanov, a deputy minister, said the pipeline was safe. Anna Ivanova, "
+        "an engineer, said it was not. Later Ivan Petrenko and Oleg Petrenko met."
+    )
+    found = persons(text)
+    names = {p.name for p in found}
+    assert {"Pyotr Ivanov", "Anna Ivanova", "Ivan Petrenko", "Oleg Petrenko"} <= names
+    assert len({p.key for p in found}) == len(found)
+
+
+def test_spans_are_exact_and_cover_every_mention() -> None:
+    text = (
+        "Kenyan Foreign Minister Grace Wanjiru arrived in Tokyo. The minister said Kenya "
+        "values Japan's help. Wanjiru's visit ends Friday."
+    )
+    found = persons(text)
+    assert len(found) == 1
+    wanjiru = found[0]
+    surfaces = [text[s.start : s.end] for s in wanjiru.spans]
+    assert surfaces == ["Grace Wanjiru", "The minister", "Wanjiru"]
+    assert wanjiru.country == "KEN"
+    assert wanjiru.roles[0] == "Kenyan Foreign Minister"
+
+
+# --------------------------------------------------------------------------- descriptions
+
+
+def test_the_minister_binds_to_the_named_minister_not_the_expert() -> None:
+    text = (
+        "Portuguese Foreign Minister Ana Duarte met her Spanish counterpart in Lisbon.\n"
+        "Economist Tiago Ferraz, a professor at the University of Coimbra, said the deal "
+        "was overdue. The minister said talks would continue. The expert disagreed."
+    )
+    found = persons(text)
+    duarte, ferraz = by_alias(found, "Ana Duarte"), by_alias(found, "Tiago Ferraz")
+    assert "The minister" in duarte.aliases
+    assert "The expert" in ferraz.aliases
+    assert duarte.country == "PRT"
+    # the unnamed Spanish counterpart is not the Portuguese minister
+    assert "her Spanish counterpart" not in duarte.aliases
+
+
+def test_unnamed_office_holder_is_a_description_only_person() -> None:
+    text = (
+        "The President of France will visit India next month. Indian officials said the "
+        "French president would discuss fighter jets."
+    )
+    found = persons(text)
+    assert len(found) == 1
+    (office,) = found
+    assert office.key == "office:president:FRA"
+    assert office.country == "FRA"
+    assert set(office.aliases) == {"The President of France", "the French president"}
+
+
+def test_former_president_is_not_the_president() -> None:
+    text = (
+        "Former president Luis Carvalho criticised the budget. President Marta Ribeiro "
+        "defended it on Tuesday. The president said growth would return."
+    )
+    found = persons(text)
+    assert "The president" in by_alias(found, "Marta Ribeiro").aliases
+    assert "The president" not in by_alias(found, "Luis Carvalho").aliases
+
+
+def test_headline_description_binds_to_the_article_person() -> None:
+    text = (
+        "Brazil's New President Heads To Washington\n"
+        "Brazilian President Rafael Lima left for the United States on Sunday. "
+        "Lima said trade comes first."
+    )
+    found = persons(text)
+    assert len(found) == 1
+    assert "Brazil's New President" in found[0].aliases
+
+
+# --------------------------------------------------------------------------- roles + false persons
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Sunita Rao, chief economist at the Bharat Policy Forum, said India will press for "
+            "debt relief.",
+            "Sunita Rao",
+            "chief economist at the Bharat Policy Forum",
+        ),
+        (
+            "The director of the Centre for Asian Security Studies, Hiroshi Tanaka, believes "
+            "Japan will stay cautious.",
+            "Hiroshi Tanaka",
+            "director of the Centre for Asian Security Studies",
+        ),
+        (
+            "Doctor of Economic Sciences, senior researcher at the Eastern Trade Institute "
+            "Timur Alimov noted that trade grew.",
+            "Timur Alimov",
+            "senior researcher at the Eastern Trade Institute",
+        ),
+        (
+            "Klaus Brenner was appointed Minister of Finance of Germany in May.",
+            "Klaus Brenner",
+            "Minister of Finance of Germany",
+        ),
+    ],
+)
+def test_roles(text: str, name: str, role: str) -> None:
+    found = persons(text)
+    person = next(p for p in found if p.name == name)
+    assert role in person.roles
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trade Talks Resume In Geneva As Leaders Meet\nNegotiators met on Monday.",
+        "The Ministry of Foreign Affairs said on Monday that Russia will respond.",
+        "Diplomats said the Institute for Security Studies had closed.",
+        "In March, the Council of Europe issued a report. Analysts said it was late.",
+        "Gazprom said deliveries via Ukraine fell, Moscow said.",
+    ],
+)
+def test_no_false_persons(text: str) -> None:
+    assert persons(text) == ()
+
+
+def test_speech_verb_finds_names_outside_the_lists() -> None:
+    text = "Zhaniya Tursunbekova said the harvest was late. Tursunbekova expects rain."
+    (person,) = persons(text)
+    assert person.name == "Zhaniya Tursunbekova"
+    assert person.aliases == ("Zhaniya Tursunbekova", "Tursunbekova")
+
+
+def test_boilerplate_introduces_nobody_but_links_known_people() -> None:
+    body = "Minister Lena Hartmann said taxes will fall. "
+    teaser = "Other stories\nPaul Becker\nHartmann under pressure"
+    text = body + teaser
+    found = find_persons(text, skip=[(len(body), len(text))])
+    assert [p.name for p in found] == ["Lena Hartmann"]
+    assert "Hartmann" in found[0].aliases
+
+
+def test_keys_are_stable_across_articles() -> None:
+    a = persons("Kazakh President Kasym-Zhomart Tokayev said reforms will continue.")
+    b = persons("President Kassym-Jomart Tokayev said reforms will continue.")
+    assert a[0].key == b[0].key == fold_name("Kassym-Jomart Tokayev")
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+def test_step_in_pipeline() -> None:
+    pipeline = build_pipeline(["mentions", "persons"])
+    article = Article(id="x", doc="t.txt", path="t.txt", text=TRADE)
+    result = pipeline(article)
+    assert [p.name for p in result.persons] == ["Maria Lindqvist", "Daniel Okafor"]
+
+
+def test_missing_spacy_model_falls_back_to_rules() -> None:
+    resources = Resources(options={"spacy_model": "no_such_model_xx"})
+    pipeline = build_pipeline(["mentions", "persons"], resources)
+    article = Article(id="x", doc="t.txt", path="t.txt", text=TRADE)
+    assert len(pipeline(article).persons) == 2
+
+
+def test_spacy_model_candidates() -> None:
+    spacy = pytest.importorskip("spacy")
+    models = [m for m in spacy.util.get_installed_models() if m.startswith("en_")]
+    if not models:
+        pytest.skip("no English spaCy model with an ner component installed")
+    resources = Resources(options={"spacy_model": models[0]})
+    pipeline = build_pipeline(["mentions", "persons"], resources)
+    text = "Talks ended. Wanjiku Odhiambo, who chaired them, left early."
+    result = pipeline(Article(id="x", doc="t.txt", path="t.txt", text=text))
+    assert any("Odhiambo" in p.aliases for p in result.persons)
+
+
+# --------------------------------------------------------------------------- gold
+
+
+def test_gold_persons_merged_without_false_merges(seeds_dir: Path, gold_dir: Path) -> None:
+    gold = load_gold(gold_dir)
+    pipeline = build_pipeline(["mentions", "persons"])
+    checked = 0
+    for item in read_articles([seeds_dir]):
+        if not isinstance(item, Article) or Path(item.doc).stem not in gold:
+            continue
+        predicted = [p.to_json() for p in pipeline(item).persons]
+        score = score_persons(predicted, gold[Path(item.doc).stem]["persons"])
+        assert score.unmerged == [], item.doc
+        assert score.false_merges == 0, item.doc
+        checked += score.gold_multi_form
+    assert checked >= 8
