@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -389,13 +390,15 @@ def _name_chain_has_head(tokens: Iterable[re.Match[str]], taken: bytearray, cues
 
 def _is_in_name(text: str, start: int, end: int, taken: bytearray, cues: Cues) -> bool:
     """Inside an institution, treaty or outlet name ("Russian Academy of Sciences")."""
-    after = list(_TOKEN.finditer(text, end, min(len(text), end + _WINDOW)))
-    if after and after[0].group().lower() in cues.name_suffixes:
-        return True
+    after = _TOKEN.finditer(text, end, min(len(text), end + _WINDOW))
+    first = next(after, None)
+    if first is not None:
+        if first.group().lower() in cues.name_suffixes:
+            return True
+        if _name_chain_has_head(itertools.chain((first,), after), taken, cues):
+            return True
     before = list(_TOKEN.finditer(text, max(0, start - _WINDOW), start))
-    return _name_chain_has_head(reversed(before), taken, cues) or _name_chain_has_head(
-        after, taken, cues
-    )
+    return _name_chain_has_head(reversed(before), taken, cues)
 
 
 def _is_ethnic(
@@ -437,12 +440,15 @@ def find_mentions(
     `skip` holds (start, end) tuples or objects with start/end (e.g. Boilerplate records).
     """
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
-    spans = [s if isinstance(s, tuple) else (s.start, s.end) for s in skip]
+    skipped = bytearray(len(text))
+    for span in skip:
+        s, e = span if isinstance(span, tuple) else (span.start, span.end)
+        skipped[max(0, s) : max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
     out: list[Mention] = []
     prev: Mention | None = None
     chosen, taken = _longest(_candidates(text, gaz), len(text))
     for start, end, entry in chosen:
-        if not entry.actor or any(start < e and s < end for s, e in spans):
+        if not entry.actor or skipped.find(1, start, end) != -1:
             continue
         mention = Mention(
             start=start,
