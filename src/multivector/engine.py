@@ -103,14 +103,18 @@ class Engine:
                 # waits distributed.comm.timeouts.connect (Dask config, 30 s by default)
                 self.client = Client(self.scheduler)
             else:
-                self._cluster = LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    host="127.0.0.1",
-                    dashboard_address=":0",  # no fixed port: runs side by side never collide
-                    silence_logs=logging.ERROR,
-                )
+                import dask
+
+                # no statistical profiler sampling the workers' stacks: pure CPU for extraction
+                with dask.config.set({"distributed.worker.profile.enabled": False}):
+                    self._cluster = LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=":0",  # no fixed port: runs side by side never collide
+                        silence_logs=logging.ERROR,
+                    )
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError) as exc:
             self.__exit__()

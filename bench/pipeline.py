@@ -1,0 +1,409 @@
+"""Benchmark the extraction pipeline: speed against spaCy's cost floor, Dask speed-up, memory.
+
+    python bench/pipeline.py                      # full run (10k and 100k articles for memory)
+    python bench/pipeline.py --articles 500 --n-small 1000 --n-large 5000   # quick
+    python bench/pipeline.py --profile            # also where the pipeline spends its time
+
+Prints, in one run, on the same generated text:
+1. words/s of the full pipeline (`build_pipeline()`, every registered step) on one core, and of
+   spaCy's blank English tokenizer + sentencizer (`nlp.pipe`): the floor any spaCy-based
+   pipeline pays before doing any work; and their ratio (target: >= 0.5);
+2. the speed-up of the extraction with `--workers N` (a local Dask cluster, default 2);
+3. the peak memory (RSS) of a streaming `analyze` run, measured in a child process, at
+   `--n-small` and `--n-large` articles (target: large <= 1.2 x small).
+
+The corpus is English news-like text generated from templates (fictional events, real country
+and capital names, invented people), varied by a seeded random generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+# (country, capital, demonym)
+COUNTRIES = [
+    ("Kazakhstan", "Astana", "Kazakh"),
+    ("Russia", "Moscow", "Russian"),
+    ("China", "Beijing", "Chinese"),
+    ("the United States", "Washington", "American"),
+    ("Turkey", "Ankara", "Turkish"),
+    ("Uzbekistan", "Tashkent", "Uzbek"),
+    ("Kyrgyzstan", "Bishkek", "Kyrgyz"),
+    ("Germany", "Berlin", "German"),
+    ("France", "Paris", "French"),
+    ("Japan", "Tokyo", "Japanese"),
+    ("India", "New Delhi", "Indian"),
+    ("Iran", "Tehran", "Iranian"),
+    ("Azerbaijan", "Baku", "Azerbaijani"),
+    ("Brazil", "Brasilia", "Brazilian"),
+    ("Kenya", "Nairobi", "Kenyan"),
+    ("Norway", "Oslo", "Norwegian"),
+    ("Poland", "Warsaw", "Polish"),
+    ("South Korea", "Seoul", "South Korean"),
+    ("Mongolia", "Ulaanbaatar", "Mongolian"),
+    ("Egypt", "Cairo", "Egyptian"),
+]
+# (first name, honorific for second references: news style "Mr. Sadykov said")
+FIRST = [
+    ("Aida", "Ms."), ("Marat", "Mr."), ("Elena", "Ms."), ("Wei", "Mr."), ("John", "Mr."),
+    ("Mehmet", "Mr."), ("Dilnoza", "Ms."), ("Hans", "Mr."), ("Claire", "Ms."), ("Kenji", "Mr."),
+    ("Priya", "Ms."), ("Reza", "Mr."), ("Leyla", "Ms."), ("Paulo", "Mr."), ("Grace", "Ms."),
+    ("Ingrid", "Ms."), ("Piotr", "Mr."), ("Min-jun", "Mr."), ("Bold", "Mr."), ("Omar", "Mr."),
+]  # fmt: skip
+LAST = [
+    "Nurlanova",
+    "Sadykov",
+    "Petrova",
+    "Zhang",
+    "Miller",
+    "Yilmaz",
+    "Karimova",
+    "Weber",
+    "Dubois",
+    "Sato",
+    "Sharma",
+    "Ahmadi",
+    "Aliyeva",
+    "Costa",
+    "Otieno",
+    "Hansen",
+    "Nowak",
+    "Kim",
+    "Batbayar",
+    "Hassan",
+]
+ROLES = [
+    "foreign minister",
+    "president",
+    "prime minister",
+    "deputy foreign minister",
+    "ambassador",
+    "trade minister",
+    "energy minister",
+    "spokesperson",
+]
+TOPICS = [
+    "rail freight",
+    "oil exports",
+    "grain shipments",
+    "a gas pipeline",
+    "visa rules",
+    "water sharing",
+    "uranium supplies",
+    "a new border crossing",
+    "digital trade",
+    "military exercises",
+    "student exchanges",
+    "wind power projects",
+]
+VERBS = [
+    "agreed to expand",
+    "discussed",
+    "signed a deal on",
+    "pledged to review",
+    "announced plans for",
+    "raised concerns about",
+    "postponed talks on",
+]
+CUES = ["said", "told reporters", "said in a statement", "stressed", "noted", "added"]
+QUOTES = [
+    "We see {b} as a reliable partner and we intend to deepen our ties",
+    "Our policy remains balanced and open to every partner",
+    "The talks in {cap_b} were difficult but useful",
+    "There is no alternative to dialogue with {b}",
+    "This agreement will create {n} jobs within {k} years",
+    "We will not allow anyone to dictate our choices",
+]
+FORECASTS = [
+    "Analysts expect trade between {a} and {b} to reach ${m} billion by {year}.",
+    "The project is likely to be completed by {year}, officials said.",
+    "Experts predict that {cap_b} will seek a larger role in the region over the next {k} years.",
+    "{b} could become the largest investor in {a} within {k} years, the report said.",
+]
+FACTS = [
+    "Trade between the two countries grew by {p} percent to ${m} billion last year.",
+    "{a} exported {t} million tonnes of wheat to {b} in {prev}.",
+    "The agreement covers {n} joint projects worth about ${m} billion.",
+    "Some {n} companies with {dem_b} capital operate in {a}, according to official data.",
+    "{cap_a} and {cap_b} have held {k} rounds of consultations since {prev}.",
+    "The {dem_b} delegation included {k} ministers and {n} business leaders.",
+]
+
+
+def _person(rng: random.Random) -> tuple[str, str]:
+    """A full name and its second reference ("Marat Sadykov", "Mr. Sadykov")."""
+    (first, honorific), last = rng.choice(FIRST), rng.choice(LAST)
+    return f"{first} {last}", f"{honorific} {last}"
+
+
+def make_text(rng: random.Random, i: int) -> str:
+    """One news-like article of roughly 200-400 words: headline, dateline, facts, quotes."""
+    (a, cap_a, dem_a), (b, cap_b, dem_b) = rng.sample(COUNTRIES, 2)
+    (person, person_again), (other, other_again) = _person(rng), _person(rng)
+    role, role2 = rng.choice(ROLES), rng.choice(ROLES)
+    year = rng.randint(2025, 2040)
+
+    def fill(template: str) -> str:
+        return template.format(
+            a=a,
+            b=b,
+            cap_a=cap_a,
+            cap_b=cap_b,
+            dem_a=dem_a,
+            dem_b=dem_b,
+            year=year,
+            n=rng.randint(3, 900),
+            k=rng.randint(2, 12),
+            p=rng.randint(2, 60),
+            m=f"{rng.randint(1, 40)}.{rng.randint(0, 9)}",
+            t=f"{rng.randint(1, 9)}.{rng.randint(1, 9)}",
+            prev=rng.randint(2005, 2024),
+        )
+
+    topic = rng.choice(TOPICS)
+    title = f"{a[0].upper() + a[1:]} and {b} {rng.choice(VERBS)} {topic}"
+    paragraphs = [
+        title,
+        f"{cap_a.upper()}, {rng.randint(1, 28)} March. {dem_a} {role} {person} and {dem_b} "
+        f"{role2} {other} {rng.choice(VERBS)} {topic} at talks in {cap_a} on Tuesday.",
+    ]
+    for _ in range(rng.randint(3, 6)):
+        kind = rng.random()
+        if kind < 0.35:
+            quote = fill(rng.choice(QUOTES))
+            speaker = rng.choice([person_again, other_again, person_again, f"the {role}", other])
+            if rng.random() < 0.5:
+                left, right = rng.choice(['""', "“”"])
+                paragraphs.append(f"{left}{quote},{right} {speaker} {rng.choice(CUES)}.")
+            else:
+                paragraphs.append(
+                    f"{speaker[0].upper() + speaker[1:]} said that {quote[0].lower() + quote[1:]}."
+                )
+        elif kind < 0.6:
+            paragraphs.append(fill(rng.choice(FORECASTS)) + " " + fill(rng.choice(FACTS)))
+        else:
+            paragraphs.append(" ".join(fill(rng.choice(FACTS)) for _ in range(rng.randint(2, 4))))
+    apostrophe = rng.choice("'’")
+    paragraphs.append(
+        f"{other_again}{apostrophe}s office said the {dem_b} side hasn{apostrophe}t yet "
+        f"commented on {a}{apostrophe}s proposals. (Article {i}, generated.)"
+    )
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def texts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return [make_text(rng, i) for i in range(n)]
+
+
+def write_corpus(root: Path, n: int, *, shard: int = 1000, seed: int = 7) -> Path:
+    """`n` articles as JSONL shards of `shard` records (a bulk dump, as news archives ship)."""
+    root.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    for first in range(0, n, shard):
+        with (root / f"part-{first // shard:05d}.jsonl").open("w", encoding="utf-8") as out:
+            for i in range(first, min(n, first + shard)):
+                record = {"id": f"gen-{i}", "text": make_text(rng, i)}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return root
+
+
+def words(corpus: list[str]) -> int:
+    return sum(len(t.split()) for t in corpus)
+
+
+def articles_of(corpus: list[str]) -> list:
+    from multivector.ingest import IngestOptions, build_article
+
+    options = IngestOptions()
+    return [
+        build_article(t, doc=f"gen-{i}", path="bench", fmt="txt", options=options)
+        for i, t in enumerate(corpus)
+    ]
+
+
+def time_pipeline(articles: list) -> float:
+    from multivector.pipeline import build_pipeline
+
+    pipeline = build_pipeline()
+    pipeline(articles[0])  # load resources outside the timing
+    start = time.perf_counter()
+    for article in articles:
+        pipeline(article)
+    return time.perf_counter() - start
+
+
+def time_floor(corpus: list[str]) -> float:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    list(nlp.pipe(corpus[:20]))
+    start = time.perf_counter()
+    for _ in nlp.pipe(corpus, batch_size=256):
+        pass
+    return time.perf_counter() - start
+
+
+def time_workers(articles: list, workers: int) -> tuple[float, float]:
+    """(start-up seconds, extraction seconds) on a local Dask cluster of `workers` processes."""
+    from multivector.engine import Engine, PipelineSpec, worker_pipeline
+    from multivector.pipeline import build_pipeline
+
+    start = time.perf_counter()
+    with Engine(build_pipeline(), workers=workers) as engine:
+        # every worker builds its pipeline and loads its resources before the clock starts
+        engine.client.run(worker_pipeline, PipelineSpec.of(engine.pipeline))
+        ready = time.perf_counter()
+        jobs = ((i, articles[i : i + 200]) for i in range(0, len(articles), 200))
+        for _ in engine.map(jobs):
+            pass
+        done = time.perf_counter()
+    return ready - start, done - ready
+
+
+def peak_rss(corpus: Path, db: Path) -> tuple[int, float, str]:
+    """(peak RSS bytes, seconds, summary) of `analyze` in a child process."""
+    code = (
+        "import sys, multivector as mv; s = mv.analyze([sys.argv[1]], db=sys.argv[2]); "
+        "print(s.read, s.added, dict(s.records))"
+    )
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, str(corpus), str(db)], stdout=subprocess.PIPE, text=True
+    )
+    output = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise SystemExit(f"analyze child failed with status {status}")
+    child.returncode = 0
+    return usage.ru_maxrss * 1024, time.perf_counter() - start, output.strip()
+
+
+def _module(filename: str) -> str:
+    if "/multivector/" in filename:
+        return "multivector/" + filename.rsplit("/multivector/", 1)[1]
+    return "(other) " + Path(filename).name
+
+
+def profile(articles: list, top: int) -> None:
+    """Where the pipeline spends its time: own time per module, then the top functions."""
+    from multivector.pipeline import build_pipeline
+
+    pipeline = build_pipeline()
+    pipeline(articles[0])
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for article in articles:
+        pipeline(article)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    raw = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in raw.values())
+    per_module: dict[str, float] = defaultdict(float)
+    for (filename, _line, _func), (_cc, _nc, tottime, _ct, callers) in raw.items():
+        if filename.startswith("~") and callers:  # C functions: charge the Python callers
+            for (caller_file, _l, _f), (_c, _n, caller_tt, _cct) in callers.items():
+                per_module[_module(caller_file)] += caller_tt
+        else:
+            per_module[_module(filename)] += tottime
+    print(f"\nprofile: own time per module, C calls charged to their caller ({total:.2f} s)")
+    for name, seconds in sorted(per_module.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {100 * seconds / total:5.1f}%  {seconds:7.3f} s  {name}")
+    print("\nprofile: top functions by own time")
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=3000, help="articles for the speed runs")
+    parser.add_argument("--workers", type=int, default=2, help="local Dask workers to compare")
+    parser.add_argument("--n-small", type=int, default=10_000, help="articles, small memory run")
+    parser.add_argument("--n-large", type=int, default=100_000, help="articles, large memory run")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory runs")
+    parser.add_argument("--profile", action="store_true", help="profile the pipeline too")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds",
+        help="folder of real .txt articles to time as well, read at run time (if it exists)",
+    )
+    parser.add_argument("--top", type=int, default=25, help="lines of profile output")
+    args = parser.parse_args()
+
+    from multivector.pipeline import build_pipeline
+
+    steps = ", ".join(s.name for s in build_pipeline().steps) or "(none)"
+    corpus = texts(args.articles)
+    n_words = words(corpus)
+    articles = articles_of(corpus)
+    print(f"corpus: {len(corpus)} generated articles, {n_words:,} words; steps: {steps}")
+    print(f"cpu: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+
+    t_pipe = time_pipeline(articles)
+    t_floor = time_floor(corpus)
+    pipe_wps, floor_wps = n_words / t_pipe, n_words / t_floor
+    print("\n1 core                                        words/s    articles/s")
+    print(
+        f"  multivector pipeline (all steps)      {pipe_wps:>12,.0f} {len(corpus) / t_pipe:>12,.0f}"
+    )
+    floor_aps = len(corpus) / t_floor
+    print(f"  spaCy blank('en') + sentencizer       {floor_wps:>12,.0f} {floor_aps:>12,.0f}")
+    real = sorted(args.real.glob("*.txt")) if args.real.is_dir() else []
+    if real:  # the same comparison on real articles, repeated to a comparable size
+        real_texts = [p.read_text(encoding="utf-8") for p in real]
+        real_texts *= max(1, n_words // max(1, words(real_texts)))
+        real_words = words(real_texts)
+        r_pipe = real_words / time_pipeline(articles_of(real_texts))
+        r_floor = real_words / time_floor(real_texts)
+        print(
+            f"  real articles ({len(real)} in {args.real.name}/, repeated): pipeline "
+            f"{r_pipe:,.0f}, floor {r_floor:,.0f} words/s, ratio {r_pipe / r_floor:.2f}"
+        )
+    verdict = "meets" if pipe_wps >= 0.5 * floor_wps else "MISSES"
+    print(f"  ratio pipeline / floor: {pipe_wps / floor_wps:.2f} ({verdict} the >= 0.5 target)")
+
+    if args.workers > 1:
+        startup, t_par = time_workers(articles, args.workers)
+        print(f"\n--workers {args.workers} (local Dask, {os.cpu_count()} cores)")
+        print(
+            f"  extraction: {n_words / t_par:,.0f} words/s, speed-up x{t_pipe / t_par:.2f} "
+            f"over 1 core (cluster start-up {startup:.1f} s, not included)"
+        )
+
+    if not args.no_memory:
+        print("\nstreaming analyze (child process, SQLite, JSONL shards of 1000 articles)")
+        results = {}
+        with tempfile.TemporaryDirectory(prefix="mv-bench-") as tmp:
+            for n in (args.n_small, args.n_large):
+                folder = write_corpus(Path(tmp) / f"corpus-{n}", n)
+                rss, seconds, summary = peak_rss(folder, Path(tmp) / f"run-{n}.db")
+                results[n] = rss
+                print(
+                    f"  {n:>8,} articles: peak RSS {rss / 1e6:7.1f} MB, {seconds:7.1f} s "
+                    f"({n / seconds:,.0f} articles/s end to end)  [{summary[:80]}]"
+                )
+        ratio = results[args.n_large] / results[args.n_small]
+        verdict = "meets" if ratio <= 1.2 else "MISSES"
+        print(
+            f"  peak RSS ratio {args.n_large:,} / {args.n_small:,}: {ratio:.2f} "
+            f"({verdict} the <= 1.2 target)"
+        )
+
+    if args.profile:
+        profile(articles, args.top)
+
+
+if __name__ == "__main__":
+    main()
