@@ -189,6 +189,34 @@ DIRECT_CASES = [
         id="two-speakers-one-paragraph",
     ),
     pytest.param(
+        "'Passengers buy tickets online,' Ms Berg said. 'We spend money where it is needed.'"
+        " The workers' union disagreed.",
+        BERG,
+        [
+            ("direct", "Passengers buy tickets online", "Lena Berg"),
+            ("direct", "We spend money where it is needed.", "Lena Berg"),
+        ],
+        id="british-single-quotes",
+    ),
+    pytest.param(
+        "The workers' union and the 'new' plan were discussed in Berg's office.",
+        BERG,
+        [],
+        id="apostrophes-not-quotes",
+    ),
+    pytest.param(
+        'Berg called the agreement "a turning point for the region".',
+        BERG,
+        [("direct", "a turning point for the region", "Lena Berg")],
+        id="naming-verb",
+    ),
+    pytest.param(
+        '"Pledges are cheap," said Lena Berg of the campaign group Clear Air.',
+        BERG,
+        [("direct", "Pledges are cheap", "Lena Berg")],
+        id="inverted-with-affiliation",
+    ),
+    pytest.param(
         "Omar Haddad, an economist, spoke first. “Prices will fall soon,” the economist said.",
         BERG_HADDAD,
         [("direct", "Prices will fall soon", "Omar Haddad")],
@@ -303,6 +331,24 @@ INDIRECT_CASES = [
         BERG,
         ("Prices will fall next year", "Lena Berg", "said"),
         id="trailing-attribution",
+    ),
+    pytest.param(
+        "Lena Berg spoke. An Indian official said the targets were unfair.",
+        BERG,
+        ("the targets were unfair", None, "said"),
+        id="indefinite-source-is-new",
+    ),
+    pytest.param(
+        "Flu cases doubled last week, health officials said on Monday, and clinics are full.",
+        {},
+        ("Flu cases doubled last week", None, "said"),
+        id="medial-adverbial-then-and",
+    ),
+    pytest.param(
+        "Speaking to reporters after the vote, she said that the law would pass. Lena Berg left.",
+        {"Lena Berg": ("Berg",)},
+        ("the law would pass", None, "said that"),
+        id="pronoun-after-intro-clause-no-antecedent",
     ),
     pytest.param(
         "Experts believe that the deal will hold.",

@@ -33,9 +33,28 @@ _OUTLET = r"[^,.;:!?\"“”«»()\n]{1,80}?"
 
 
 def _alternation(phrases: Iterable[str]) -> str:
-    """Longest-first alternation of literal phrases, spaces matching any white space."""
-    items = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in items)
+    """A regex matching any of the literal phrases (longest first), as a prefix trie so that
+    the regex engine does not retry every phrase at every position; spaces match any white
+    space."""
+    trie: dict[str, Any] = {}
+    for phrase in {p.strip().lower() for p in phrases if p.strip()}:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    ends = "" in node
+    branches = []
+    for ch in sorted((k for k in node if k), key=lambda k: k):
+        atom = r"\s+" if ch == " " else re.escape(ch)
+        branches.append(atom + _trie_regex(node[ch]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body
 
 
 @dataclass(frozen=True)
@@ -137,10 +156,7 @@ def _load_cues(path: str | None) -> QuoteCues:
             re.IGNORECASE,
         ),
         noun_re=re.compile(
-            rf"(?<![\w’'.-])(?P<who>(?:\b(?:the|an?)\s+(?:[\w-]+\s+){{0,2}})?[\w’'.-]+?)"
-            rf"(?:’s|'s|’|')\s+"
-            rf"(?:{_alternation(phrases['nouns'])})\s+that\b",
-            re.IGNORECASE,
+            rf"(?:’s|'s|’|')\s+(?:{_alternation(phrases['nouns'])})\s+that\b", re.IGNORECASE
         ),
         after_re=re.compile(
             rf"\s*(?P<who>[^\s\"“”«»,.;:!?](?:[^\"“”«»,;:!?\n]{{0,80}}?))\s+"
@@ -676,9 +692,10 @@ def _find_indirect(
         cand = _verb_cue(text, m, cues, ctx)
         if cand is not None:
             found.append(cand)
-    for m in cues.prefix_re.finditer(text):
-        cand = _prefix_cue(text, m, ctx)
-        if cand is not None:
+    for s_start, _s_end in ctx.sentences:  # prefix cues open a sentence
+        lead = _CONNECTOR_RE.match(text, s_start)
+        pm = cues.prefix_re.match(text, lead.end() if lead else s_start)
+        if pm is not None and (cand := _prefix_cue(text, pm, ctx)) is not None:
             found.append(cand)
     for m in cues.medial_re.finditer(text):
         s_start, s_end = ctx.sentence_span(m.start())
@@ -691,17 +708,25 @@ def _find_indirect(
             end = m.start()  # '<clause>, officials said on Monday, and ...'
         found.append(_Indirect(s_start, end, cue, m.start(group), m.span(group)))
     for m in cues.noun_re.finditer(text):
-        s_start, s_end = ctx.sentence_span(m.start())
+        owner = _OWNER_RE.search(text, max(0, m.start() - 60), m.start())
+        if owner is None:
+            continue
+        who = owner.span()
+        s_start, s_end = ctx.sentence_span(who[0])
         end = _clause_end(text, m.end(), s_end)
-        if m.start() - s_start < 3:  # the noun phrase is the subject: drop its predicate
+        if who[0] - s_start < 3:  # the noun phrase is the subject: drop its predicate
             pred = re.search(
                 r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$", text[m.end() : end]
             )
             if pred:
                 end = m.end() + pred.start()
-        cue = re.sub(r"^(?:’s|'s|’|')\s*", "", text[m.end("who") : m.end()]).strip()
-        found.append(_Indirect(_skip_space(text, m.end()), end, cue, m.start(), m.span("who")))
+        cue = re.sub(r"^(?:’s|'s|’|')\s*", "", m.group()).strip()
+        found.append(_Indirect(_skip_space(text, m.end()), end, cue, who[0], who))
     return [c for c in found if c.end - c.start > 3 and not _inside(c.start, c.end, skip)]
+
+
+_OWNER_RE = re.compile(r"(?:\b(?:the|an?)\s+(?:[\w-]+\s+){0,2})?[\w.-]*\w$", re.IGNORECASE)
+_CONNECTOR_RE = re.compile(r"(?:and|but|so|therefore|thus|however|yet)\b\s*,?\s*", re.IGNORECASE)
 
 
 def _skip_space(text: str, pos: int) -> int:
