@@ -61,6 +61,22 @@ from multivector.records import Mention, Quote
             "the bloc is expected to admit new members",
         ),
         (
+            "I do not think that there will be a sharp turn in Oslo.",
+            "I do not think that there will be a sharp turn in Oslo",
+        ),
+        (
+            'She argued that the coalition will "slightly shrink".',
+            'the coalition will "slightly shrink"',
+        ),
+        (
+            "There is no doubt that trade will grow, the chamber of commerce predicts.",
+            "There is no doubt that trade will grow",
+        ),
+        (
+            "ACCRA — Ghana and Togo are expected to sign a border pact.",
+            "Ghana and Togo are expected to sign a border pact",
+        ),
+        (
             "It is most likely that border trade with Laos will grow.",
             "It is most likely that border trade with Laos will grow",
         ),
@@ -105,6 +121,8 @@ def test_forecast_span(text: str, span: str | None) -> None:
         "He was going to resign before the vote.",
         "The Egyptian minister is set to visit Ankara next week.",
         "Minister to visit Lima\n\nThe trip was planned long ago.",
+        "The envoy, who will travel to Rome next month, met the press.",
+        "The minister will publish the report on Monday.",
     ],
 )
 def test_not_a_forecast(text: str) -> None:
@@ -154,6 +172,12 @@ def test_not_a_forecast(text: str) -> None:
             None,
         ),
         ("The line will hold.", "2019-01-01", None, None),
+        (
+            "Under the new president, ties with Chile will stay close.",
+            "2019-01-01",
+            "Under the new president",
+            None,
+        ),
     ],
 )
 def test_horizon_window(
@@ -162,6 +186,13 @@ def test_horizon_window(
     (f,) = find_forecasts(text, published=published)
     assert f.horizon == horizon
     assert f.window == window
+
+
+def test_horizon_of_another_clause_is_not_taken() -> None:
+    text = '"We will keep going," he said, adding that drills could start in 2031.'
+    first, second = find_forecasts(text, published="2030-01-01")
+    assert (first.horizon, second.horizon) == (None, "in 2031")
+    assert second.window == ("2031-01-01", "2031-12-31")
 
 
 def test_two_clauses_two_forecasts() -> None:

@@ -32,6 +32,7 @@ _PREV_WORD = re.compile(r"([\w'’-]+)[^\w]*$")
 _NEXT_WORDS = re.compile(r"[\w'’-]+|[,;:.!?()\"“”]")
 _TRIM = " \t\n.,;:!?\"'“”‘’«»()–—-"
 _OPEN_QUOTES = " \t\"'“‘«"
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
 
 
 def _words(items: Iterable[str]) -> str:
@@ -70,6 +71,8 @@ class ForecastLexicon:
     frame_re: re.Pattern[str]
     bare_frame_re: re.Pattern[str]
     attribution_re: re.Pattern[str]
+    tail_attribution_re: re.Pattern[str]
+    dateline_re: re.Pattern[str]
     trailing_cuts: tuple[str, ...]
     split_re: re.Pattern[str]
     horizon_re: re.Pattern[str]
@@ -141,6 +144,10 @@ class ForecastLexicon:
             connective_re=connective_re,
             intro_re=re.compile(rf"(?:{_words(span['intro_openers'])})\b", re.IGNORECASE),
             frame_re=frame_re,
+            tail_attribution_re=re.compile(
+                rf",\s*[\"”»]?\s*(?:[\w'’.-]+\s+){{1,5}}(?:{verbs})[\s.!?\"”’]*$", re.IGNORECASE
+            ),
+            dateline_re=re.compile(span.get("dateline", r"(?!x)x")),
             bare_frame_re=re.compile(
                 rf"(?:[\w'’.-]+\s+){{1,5}}?(?:{_words(span.get('bare_frame_verbs', ()))})\s+"
                 rf"(?=(?:the|a|an|it|he|she|they|we|i|this|there|(?-i:[A-Z]\w*))\b)(?!that\b)",
@@ -322,9 +329,18 @@ def _trim(
 
     Returns the new span and whether a reporting frame was dropped (for "would").
     """
+    tail = lex.tail_attribution_re.search(text, cues[0].end, end)
+    if tail:  # "..., the chamber of commerce predicts": its verb is no cue of the clause
+        end = tail.start()
+        cues = [c for c in cues if c.end <= end]
+    if not cues:
+        return start, start, False
     first, last = cues[0].start, cues[-1].end
     while start < first and text[start] in _OPEN_QUOTES:
         start += 1
+    dateline = lex.dateline_re.match(text, start, first)
+    if dateline:
+        start = dateline.end()  # "NEW DELHI — "
     while True:
         m = lex.connective_re.match(text, start, first)
         if not m or m.end() > first:
@@ -341,10 +357,11 @@ def _trim(
     framed = False
     frame_end = None
     bare = lex.bare_frame_re.match(text, start, first)
-    if bare:
+    if bare and not _NEGATED.search(text, start, bare.end()):
         frame_end = bare.end()  # "Officials said the bloc will ..."
     for m in lex.frame_re.finditer(text, start, first):
-        frame_end = m.end()
+        if not _NEGATED.search(text, max(start, m.start() - 12), m.start() + 1):
+            frame_end = m.end()  # but keep "I do not think that ..." whole
     if frame_end is not None:
         start, framed = frame_end, True
         while start < first and text[start] in _OPEN_QUOTES:
@@ -360,6 +377,12 @@ def _trim(
         end -= 1
     while start < end and text[start] in _TRIM:
         start += 1
+    chunk = text[start:end]
+    if end < len(text) and (
+        (text[end] == "”" and chunk.count("“") > chunk.count("”"))
+        or (text[end] == '"' and chunk.count('"') % 2)
+    ):
+        end += 1  # keep the closing mark of a quoted fragment: will “slightly collapse”
     return start, end, framed
 
 
@@ -457,8 +480,8 @@ def find_forecasts(
         for a, b in _segments(text, s_start, s_end, lex):
             here = [c for c in cues[lo:hi] if a <= c.start and c.end <= b]
             found = [c for c in here if _valid(text, c, a, lex)]
-            if any(_scheduled(text, c, lex) for c in here) and not found:
-                continue  # "will take place next week": the date is a schedule, not a horizon
+            if here and not found:
+                continue  # "will take place next week", "who will travel next month"
             for h in horizons[hlo:hhi]:
                 rule = lex.horizons.get(h.lastgroup or "")
                 if a <= h.start() and h.end() <= b and rule and rule.rule not in _NOT_CUES:
@@ -466,9 +489,9 @@ def find_forecasts(
             if not found:
                 continue
             found.sort(key=lambda c: c.start)
-            if lex.day_re.search(text, a, b) and all(c.kind == "modal" for c in found):
-                continue  # "Today, the capital will host talks"
             start, end, framed = _trim(text, a, b, found, lex)
+            if lex.day_re.search(text, start, end) and all(c.kind == "modal" for c in found):
+                continue  # "Today, the capital will host talks"
             if not framed and all(c.kind == "reported" for c in found):
                 continue
             if end - start < 8:
@@ -509,11 +532,12 @@ def _horizon(
     published: str | None,
     lex: ForecastLexicon,
 ) -> tuple[str | None, tuple[str, str] | None]:
-    """The horizon phrase inside the forecast, else elsewhere in its sentence."""
+    """The horizon phrase inside the forecast, else one leading up to it in its sentence
+    ("Under the new president, ties will ...")."""
     lo, hi = bisect.bisect_left(starts, s_start), bisect.bisect_left(starts, s_end)
     usable = [h for h in horizons[lo:hi] if not _past_year(h, published, lex)]
     inside = [h for h in usable if start <= h.start() and h.end() <= end]
-    chosen = inside or usable
+    chosen = inside or [h for h in usable if h.end() <= start]
     if not chosen:
         return None, None
     h = chosen[0]
