@@ -317,6 +317,33 @@ def test_keys_are_stable_across_articles() -> None:
     assert a[0].key == b[0].key == fold_name("Kassym-Jomart Tokayev")
 
 
+GAS = (
+    "Ukraine and Russia trade accusations as gas transit falls\n"
+    "Naftogaz chief executive Oleksiy Chernyak said Gazprom had cut nominations. "
+    '"We are ready," Chernyak said.\n'
+    "Gazprom spokesman Sergei Kuprianov said the Ukrainian side was to blame. Kupriyanov "
+    "added that Moscow remained reliable. The spokesman did not give details.\n"
+    "Ukrainian Energy Minister Halyna Bondar called the explanation absurd. Bondar said Kyiv "
+    "would seek compensation. The minister also met the EU energy commissioner.\n"
+    "Olga Bondar, an economist at the Kyiv School of Economics, estimated the loss. "
+    "Olga Bondar warned that tariffs would rise.\n"
+)
+
+
+def test_article_about_gas_transit() -> None:
+    found = persons(GAS)
+    assert [p.name for p in found] == [
+        "Oleksiy Chernyak", "Sergei Kuprianov", "Halyna Bondar", "Olga Bondar",
+    ]  # fmt: skip
+    chernyak, kuprianov, halyna, olga = found
+    assert chernyak.roles == ("Naftogaz chief executive",)
+    assert {"Kupriyanov", "The spokesman"} <= set(kuprianov.aliases)  # spelling variant
+    assert halyna.aliases == ("Halyna Bondar", "Bondar", "The minister")  # not the commissioner
+    assert halyna.country == "UKR"
+    assert olga.aliases == ("Olga Bondar",)
+    assert "economist at the Kyiv School of Economics" in olga.roles
+
+
 # --------------------------------------------------------------------------- pipeline
 
 

@@ -124,6 +124,8 @@ class NameLists:
     stop: frozenset[str]
     chain_nouns: frozenset[str]
     time_words: frozenset[str]
+    generic: frozenset[str]
+    function_words: frozenset[str]
     description: re.Pattern[str]
 
     @classmethod
@@ -135,7 +137,11 @@ class NameLists:
             for noun in roles.get(cls_name, []):
                 role_class[noun.casefold()] = cls_name
         modifiers = frozenset(m.casefold() for m in roles.get("modifiers", []))
-        stop = {w.casefold() for w in data.get("stop", {}).get("words", [])}
+        stop_data = data.get("stop", {})
+        stop = {
+            w.casefold()
+            for w in [*stop_data.get("words", []), *stop_data.get("function_words", [])]
+        }
         stop.update(_country_words())
         return cls(
             given=frozenset(fold_name(n) for n in names.get("given", [])),
@@ -151,6 +157,10 @@ class NameLists:
             speech=frozenset(v.casefold() for v in data.get("cues", {}).get("speech_verbs", [])),
             stop=frozenset(stop),
             chain_nouns=frozenset(data.get("stop", {}).get("chain_nouns", [])),
+            generic=frozenset(n.casefold() for n in roles.get("generic", [])),
+            function_words=frozenset(
+                w.casefold() for w in data.get("stop", {}).get("function_words", [])
+            ),
             time_words=frozenset(w.casefold() for w in data.get("stop", {}).get("time_words", [])),
             description=_description_pattern(roles.get("bindable", []), modifiers),
         )
@@ -358,7 +368,7 @@ def _is_mod(tok: _Tok, lists: NameLists) -> bool:
     return (
         tok.low in lists.modifiers
         or tok.low.startswith("ex-")
-        or (tok.cap and tok.low not in _DETERMINERS and tok.low not in lists.stop)
+        or (tok.cap and tok.low not in lists.function_words and tok.low not in lists.time_words)
         or tok.masked
     )
 
@@ -1019,9 +1029,10 @@ def _descriptions(
 _OFFICE = ("head", "government")
 
 
-def _level(desc: _Desc, p: _P) -> int:
+def _level(desc: _Desc, p: _P, generic: frozenset[str] = frozenset()) -> int:
     """How well a description fits a person: 3 shares new/current, 2 same noun, 1 same class,
-    0 nothing known, -1 contradiction (other country, office vs expert, former vs sitting)."""
+    0 nothing known, -1 contradiction (other country, office vs expert, former vs sitting,
+    two different government posts: "the commissioner" is not the minister)."""
     country = p.country
     if desc.country and country and desc.country != country:
         return -1
@@ -1039,11 +1050,12 @@ def _level(desc: _Desc, p: _P) -> int:
             return -1  # a past holder is not "the president"
         if same_kind and desc.ordinal and r.ordinal and desc.ordinal != r.ordinal:
             return -1
+        loose = desc.noun in generic or r.noun in generic
         if r.noun == desc.noun or (desc.noun == "counterpart" and r.cls in _OFFICE):
             level = 2
-        elif r.cls == desc.cls:
+        elif r.cls == desc.cls and (desc.cls != "government" or loose):
             level = 1
-        elif desc.cls == "neutral" or (r.cls in _OFFICE and desc.cls in _OFFICE):
+        elif desc.cls == "neutral" or (r.cls in _OFFICE and desc.cls in _OFFICE and loose):
             level = 0
         else:
             continue
@@ -1057,13 +1069,13 @@ def _bind(doc: _Doc, lists: NameLists, persons: list[_P], descs: Sequence[_Desc]
     """Join each description to the person it refers to, or to an unnamed office holder."""
     deferred = []
     for d in descs:
-        chosen = _antecedent(d, persons)
+        chosen = _antecedent(d, persons, lists.generic)
         if chosen is None and d.para in doc.headline_paras:
             deferred.append(d)  # a headline describes someone the article names below
             continue
         _attach_or_office(doc, lists, persons, chosen, d)
     for d in deferred:
-        fits = [p for p in persons if p.mentions and _level(d, p) >= 1]
+        fits = [p for p in persons if p.mentions and _level(d, p, lists.generic) >= 1]
         chosen = min(fits, key=lambda p: p.mentions[0].start) if fits else None
         _attach_or_office(doc, lists, persons, chosen, d)
 
@@ -1082,7 +1094,7 @@ def _attach_or_office(
     _attach(doc, lists, chosen, d)
 
 
-def _antecedent(d: _Desc, persons: Sequence[_P]) -> _P | None:
+def _antecedent(d: _Desc, persons: Sequence[_P], generic: frozenset[str]) -> _P | None:
     scored = []
     for p in persons:
         seen = [
@@ -1092,7 +1104,7 @@ def _antecedent(d: _Desc, persons: Sequence[_P]) -> _P | None:
         ]  # fmt: skip
         if not seen:
             continue
-        level = _level(d, p)
+        level = _level(d, p, generic)
         if level >= 0:
             scored.append((level, max(m.start for m in seen), d.para - seen[-1].para, p))
     if not scored:
