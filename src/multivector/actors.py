@@ -280,8 +280,15 @@ def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> 
             elif not opens_sentence or word.lower() not in gaz.cues.openers:
                 return False
     if letters.isupper() and len(letters) <= 4:
-        for word in (_next_word(text, end), (_prev_word(text, start) or ("",))[0]):
-            if word and len(word) >= 2 and word.isalpha() and word.isupper() and word not in gaz:
+        prev_word = _prev_word(text, start)
+        for neighbour in (_next_word(text, end), prev_word[0] if prev_word else None):
+            if (
+                neighbour
+                and len(neighbour) >= 2
+                and neighbour.isalpha()
+                and neighbour.isupper()
+                and neighbour not in gaz
+            ):
                 return False
     return True
 
