@@ -24,7 +24,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -503,15 +503,11 @@ def _chain_before(
             roles.append(role)
     det = start if toks[start].low == "the" else start - 1
     if roles and "," in doc.gap(i) and det >= 0 and toks[det].low == "the":
-        last = roles[-1]  # "The leader of X, Name,": the description names the person too
-        if len(doc.text[toks[det].start : last.end].split()) <= 6:
-            fields = {**_role_fields(last), "alias": True, "start": toks[det].start}
-            roles[-1] = _Role(**{**fields, "text": doc.text[toks[det].start : last.end]})
+        final = roles[-1]  # "The leader of X, Name,": the description names the person too
+        text = doc.text[toks[det].start : final.end]
+        if len(text.split()) <= 6:
+            roles[-1] = replace(final, alias=True, start=toks[det].start, text=text)
     return roles
-
-
-def _role_fields(role: _Role) -> dict[str, Any]:
-    return {name: getattr(role, name) for name in role.__slots__}
 
 
 def _tok_at(doc: _Doc, pos: int) -> int:
