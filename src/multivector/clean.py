@@ -19,6 +19,7 @@ from .records import Boilerplate
 
 #: White space plus the byte-order mark a UTF-8 file may start with (kept in the text).
 _LEADING = re.compile(r"[\s\ufeff\u200b]*")
+_INVISIBLE = frozenset({"\ufeff", "\u200b"})
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", "»", "”", '"')
 
 
@@ -76,7 +77,9 @@ def iter_lines(text: str) -> Iterator[Line]:
     pos = 0
     for raw in text.split("\n"):
         stripped = raw.rstrip()
-        lead = _LEADING.match(stripped).end()  # type: ignore[union-attr]
+        lead = len(stripped) - len(stripped.lstrip())
+        if stripped[lead : lead + 1] in _INVISIBLE:  # rare: a BOM or zero-width space
+            lead = _LEADING.match(stripped).end()  # type: ignore[union-attr]
         if lead < len(stripped):
             yield Line(pos + lead, pos + len(stripped), stripped[lead:])
         pos += len(raw) + 1

@@ -28,9 +28,9 @@ def detect_language(text: str, *, sample: int = 20_000) -> str | None:
     if not tokens:
         return None
     votes: Counter[str] = Counter()
-    for token in tokens:
+    for token, n in Counter(tokens).items():  # count in C, then look up each distinct word once
         for lang in index.get(token, ()):
-            votes[lang] += 1
+            votes[lang] += n
     if not votes:
         return None
     lang, count = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
