@@ -140,6 +140,30 @@ FACTS = [
     "The {dem_b} delegation included {k} ministers and {n} business leaders.",
 ]
 
+# Background sentences without names or figures: most of a real news story is context.
+CONTEXT = [
+    "The meeting came amid growing interest in regional connectivity and new trade routes.",
+    "Both sides described the atmosphere of the talks as constructive and businesslike.",
+    "The two governments have tried for years to reduce their dependence on a single market.",
+    "Observers note that the region has become a crossroads for competing economic projects.",
+    "The talks also touched on education, tourism and cultural exchanges between the two peoples.",
+    "Officials did not disclose the details of the financing or the timetable of the work.",
+    "Business associations welcomed the decision but warned that red tape remains a problem.",
+    "The previous round of negotiations ended without a joint statement.",
+    "Critics at home argue that the government should first invest in its own infrastructure.",
+    "The ministry's press service published a short summary of the meeting on its website.",
+    "Diplomats said the agenda had been prepared over several months of quiet consultations.",
+    "The visit is part of a wider effort to diversify foreign partners and attract investment.",
+    "Local media followed the visit closely, and several newspapers ran editorials about it.",
+    "Experts say the outcome will depend on how quickly the new rules are put into practice.",
+    "The sides also agreed to set up a working group that will meet twice a year.",
+    "Transport companies have long complained about delays at the border and high tariffs.",
+    "Parliament is expected to discuss the agreement before the end of the session.",
+    "The region's landlocked economies rely heavily on the transit routes of their neighbours.",
+    "A joint communique stressed respect for sovereignty and non-interference in internal affairs.",
+    "Environmental groups called for a public review of the project's impact on water and land.",
+]
+
 
 def _person(rng: random.Random) -> tuple[str, str]:
     """A full name and its second reference ("Marat Sadykov", "Mr. Sadykov")."""
@@ -148,7 +172,7 @@ def _person(rng: random.Random) -> tuple[str, str]:
 
 
 def make_text(rng: random.Random, i: int) -> str:
-    """One news-like article of roughly 200-400 words: headline, dateline, facts, quotes."""
+    """One news-like article of roughly 250-600 words: headline, dateline, facts, quotes."""
     (a, cap_a, dem_a), (b, cap_b, dem_b) = rng.sample(COUNTRIES, 2)
     (person, person_again), (other, other_again) = _person(rng), _person(rng)
     role, role2 = rng.choice(ROLES), rng.choice(ROLES)
@@ -178,7 +202,9 @@ def make_text(rng: random.Random, i: int) -> str:
         f"{cap_a.upper()}, {rng.randint(1, 28)} March. {dem_a} {role} {person} and {dem_b} "
         f"{role2} {other} {rng.choice(VERBS)} {topic} at talks in {cap_a} on Tuesday.",
     ]
-    for _ in range(rng.randint(3, 6)):
+    for _ in range(rng.randint(4, 8)):
+        if rng.random() < 0.6:
+            paragraphs.append(" ".join(rng.sample(CONTEXT, rng.randint(2, 4))))
         kind = rng.random()
         if kind < 0.35:
             quote = fill(rng.choice(QUOTES))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -58,10 +58,18 @@ def worker_pipeline(spec: PipelineSpec) -> Pipeline:
     return pipeline
 
 
-def extract_batch(spec: PipelineSpec, articles: Sequence[Article]) -> list[Extraction]:
-    """Run on a worker: extract one batch of articles."""
+def extract_batch(spec: PipelineSpec, articles: Sequence[Article]) -> list[dict[str, Any]]:
+    """Run on a worker: the records of each article of a batch, without the article itself
+    (the caller has it; sending the text back would double the traffic)."""
     pipeline = worker_pipeline(spec)
-    return [pipeline(a) for a in articles]
+    out = []
+    for article in articles:
+        extraction = pipeline(article)
+        out.append({name: getattr(extraction, name) for name in _RECORD_PARTS})
+    return out
+
+
+_RECORD_PARTS = tuple(f.name for f in fields(Extraction) if f.name != "article")
 
 
 class Engine:
@@ -142,27 +150,27 @@ class Engine:
                 yield tag, [self.pipeline(a) for a in articles]
             return
         spec = PipelineSpec.of(self.pipeline)
-        pending: deque[tuple[T, Any]] = deque()
+        pending: deque[tuple[T, Sequence[Article], Any]] = deque()
         limit = max(1, self.in_flight or 1)
         for tag, articles in jobs:
+            articles = list(articles)
             future = (
-                self.client.submit(extract_batch, spec, list(articles), pure=False)
-                if articles
-                else None
+                self.client.submit(extract_batch, spec, articles, pure=False) if articles else None
             )
-            pending.append((tag, future))
+            pending.append((tag, articles, future))
             while len(pending) >= limit:
                 yield _collect(pending.popleft())
         while pending:
             yield _collect(pending.popleft())
 
 
-def _collect(job: tuple[T, Any]) -> tuple[T, list[Extraction]]:
-    tag, future = job
+def _collect(job: tuple[T, Sequence[Article], Any]) -> tuple[T, list[Extraction]]:
+    """Wait for one batch and join its records to its articles."""
+    tag, articles, future = job
     if future is None:
         return tag, []
-    result: list[Extraction] = future.result()
-    return tag, result
+    parts: list[dict[str, Any]] = future.result()
+    return tag, [Extraction(article=a, **p) for a, p in zip(articles, parts, strict=True)]
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
