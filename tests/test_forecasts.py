@@ -123,6 +123,8 @@ def test_forecast_span(text: str, span: str | None) -> None:
         "Minister to visit Lima\n\nThe trip was planned long ago.",
         "The envoy, who will travel to Rome next month, met the press.",
         "The minister will publish the report on Monday.",
+        "Russia may have played a role in the crisis.",
+        "The deal could have collapsed without Qatar.",
     ],
 )
 def test_not_a_forecast(text: str) -> None:

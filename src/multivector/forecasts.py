@@ -61,6 +61,8 @@ class ForecastLexicon:
     day_re: re.Pattern[str]
     not_after_can_re: re.Pattern[str]
     can_requires_re: re.Pattern[str]
+    past_modals: frozenset[str]
+    have_done_re: re.Pattern[str]
     blockers_before: frozenset[str]
     relative: frozenset[str]
     embedding_re: re.Pattern[str]
@@ -131,6 +133,13 @@ class ForecastLexicon:
             day_re=re.compile(rf"\b(?:{_words(excl['day_markers'])})\b", re.IGNORECASE),
             not_after_can_re=re.compile(
                 rf"\s+(?:(?:{adverbs})\s+)?(?:{_words(excl['not_after_can'])})\b", re.IGNORECASE
+            ),
+            past_modals=frozenset(m.lower() for m in excl.get("past_modals", ())),
+            have_done_re=re.compile(
+                r"\s+(?:not\s+|also\s+|already\s+)?have\s+(?:\w+ed|"
+                + _words(excl.get("past_participles", ["been"]))
+                + r")\b",
+                re.IGNORECASE,
             ),
             can_requires_re=re.compile(
                 rf"\s+(?:(?:{adverbs})\s+)?(?:{_words(excl.get('can_requires', ['be']))})\b",
@@ -291,6 +300,8 @@ def _valid(text: str, cue: _Cue, seg_start: int, lex: ForecastLexicon) -> bool:
         return False  # "one can say", "can be called"
     if cue.phrase in ("can", "cannot", "can't") and not lex.can_requires_re.match(text, cue.end):
         return False  # ability: "the minister can sign decrees"
+    if cue.phrase in lex.past_modals and lex.have_done_re.match(text, cue.end):
+        return False  # "may have been": a guess about the past
     return not _scheduled(text, cue, lex)
 
 
