@@ -540,6 +540,7 @@ def test_everything_read_exits_zero(runner, write_file):
         (["analyze", "x.txt", "--batch-size", "0"], "--batch-size"),
         (["articles", "--db", "definitely-missing.db"], "no such database"),
         (["no-such-command"], "No such command"),
+        (["extract", "x.txt", "--out", "no/such/folder/o.jsonl"], "cannot write there"),
     ],
 )
 def test_usage_errors_exit_2(runner, tmp_path, monkeypatch, args, message):

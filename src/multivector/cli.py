@@ -258,6 +258,11 @@ def extract(
     """
     if format != "jsonl":
         raise _fail(f"--format {format!r} is not supported; use jsonl")
+    if out is not None:
+        try:
+            out.open("a", encoding="utf-8").close()  # fail now, not after reading the corpus
+        except OSError as exc:
+            raise _fail(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
     try:
         options = _ingest_options(max_size, published, boilerplate)
         pipeline = _pipeline(focus, vectors, gazetteer)
