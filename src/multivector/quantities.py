@@ -9,6 +9,7 @@ phrase that says what is counted or measured. All vocabularies live in
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -200,7 +201,9 @@ def _amount_value(chunk: str, lex: QuantityLexicon) -> float:
 
 
 def _in_skip(start: int, end: int, skip: Sequence[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in skip)
+    """Whether [start, end) overlaps one of the sorted, mostly disjoint `skip` spans."""
+    i = bisect.bisect_right(skip, (end, end))
+    return any(s < end and start < e for s, e in skip[max(0, i - 3) : i])
 
 
 # --- the extractor -------------------------------------------------------------------------
@@ -214,7 +217,7 @@ def find_quantities(
 ) -> tuple[Quantity, ...]:
     """Every quantity in `text`, in text order, outside the `skip` spans (e.g. boilerplate)."""
     lex = lexicon or load_lexicon()
-    spans = [s if isinstance(s, tuple) else (s.start, s.end) for s in skip]
+    spans = sorted(s if isinstance(s, tuple) else (s.start, s.end) for s in skip)
     out: list[Quantity] = []
     for m in lex.master.finditer(text):
         if spans and _in_skip(m.start(), m.end(), spans):
