@@ -308,13 +308,22 @@ def _headline(text: str, toks: Sequence[_Tok]) -> bool:
     return share >= (0.9 if ends_sentence else 0.6)
 
 
+def _cover(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[int]:
+    """For each position (sorted), the index of the span (sorted, disjoint) holding it, or -1."""
+    out, k, n = [], 0, len(spans)
+    for pos in starts:
+        while k < n and spans[k][1] <= pos:
+            k += 1
+        out.append(k if k < n and spans[k][0] <= pos else -1)
+    return out
+
+
 def _document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, int]]) -> _Doc:
+    """Tokens with their sentence, paragraph, quote, skip and actor labels, in one sweep each."""
     paragraphs = paragraph_spans(text)
-    sentences = sentence_spans(text)
-    sent_starts = [s for s, _ in sentences]
+    sent_starts = [s for s, _ in sentence_spans(text)]
     para_starts = [s for s, _ in paragraphs]
     ordered = sorted(mentions, key=lambda m: m.start)
-    m_starts = [m.start for m in ordered]
     toks: list[_Tok] = []
     for match in _TOKEN.finditer(text):
         start, end = match.span()
@@ -323,33 +332,56 @@ def _document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, 
         if poss:
             end -= 2
             word = word[:-2]
-        tok = _Tok(start, end, word, word.casefold(), word[0].isupper(), poss)
-        tok.sent = bisect_right(sent_starts, start) - 1
-        tok.para = bisect_right(para_starts, start) - 1
-        k = bisect_right(m_starts, start) - 1
-        for m in ordered[max(k - 1, 0) : k + 2]:
-            if m.start < end and start < m.end:
-                tok.masked, tok.actor = True, m.actor
-        toks.append(tok)
+        toks.append(_Tok(start, end, word, word.casefold(), word[0].isupper(), poss))
+    starts = [t.start for t in toks]
     quotes = _quote_spans(text, paragraphs)
+    skips = sorted((int(s), int(e)) for s, e in skip)
+    in_quote = _cover(starts, quotes)
+    in_skip = _cover(starts, _merge_spans(skips))
+    sent_of = _cover(starts, _intervals(sent_starts, len(text)))
+    para_of = _cover(starts, _intervals(para_starts, len(text)))
+    mention_spans = [(m.start, m.end) for m in ordered]
     by_para: dict[int, list[_Tok]] = {}
-    for tok in toks:
+    k = 0
+    for n, tok in enumerate(toks):
+        tok.sent, tok.para, tok.quote, tok.skip = (
+            sent_of[n],
+            para_of[n],
+            in_quote[n],
+            in_skip[n] >= 0,
+        )
         by_para.setdefault(tok.para, []).append(tok)
-    doc = _Doc(
+        # a token overlapping a mention is part of an actor's name, never a person
+        while k < len(ordered) and mention_spans[k][1] <= tok.start:
+            k += 1
+        if k < len(ordered) and mention_spans[k][0] < tok.end:
+            tok.masked, tok.actor = True, ordered[k].actor
+    return _Doc(
         text=text,
         toks=toks,
         headline_paras=frozenset(p for p, ts in by_para.items() if _headline(text, ts)),
         lower_words=frozenset(t.text for t in toks if t.text[0].islower()),
         mentions=tuple(ordered),
-        skip=tuple((int(s), int(e)) for s, e in skip),
+        skip=tuple(skips),
         quote_spans=quotes,
         mention_ending={m.end: m for m in ordered},
-        starts=[t.start for t in toks],
+        starts=starts,
     )
-    for tok in toks:
-        tok.quote = doc.quote_of(tok.start)
-        tok.skip = doc.in_skip(tok.start, tok.end)
-    return doc
+
+
+def _intervals(starts: Sequence[int], end: int) -> list[tuple[int, int]]:
+    """Consecutive starts as [start, next start) intervals."""
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
 
 
 # --------------------------------------------------------------------------- role phrases
