@@ -583,3 +583,21 @@ def test_warc_cut_short_or_with_trailing_garbage(runner, tmp_path):
         "https://gazette.example/ferry"
     ]
     assert result.exit_code == 1
+
+
+def test_unlistable_subfolder_is_reported(runner, write_file, tmp_path, monkeypatch):
+    write_file("c/a.txt", "Border crossing agreed\n" + BODY)
+    write_file("c/locked/b.txt", "Ferry talks resume\n" + BODY)
+    locked = tmp_path / "c" / "locked"
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # chmod does not stop root; fail the listing itself
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = runner.invoke(app, ["extract", str(tmp_path / "c")])
+    assert result.stderr == f"{locked}: skipped: cannot read folder (Permission denied)\n"
+    assert [json.loads(x)["doc"] for x in result.stdout.splitlines()] == ["a.txt"]
+    assert result.exit_code == 1

@@ -76,13 +76,16 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
         path = Path(raw)
         if path.is_dir():
             found = False
-            for root, dirs, files in os.walk(path):
+            unlisted: list[OSError] = []  # os.walk drops folders it cannot list unless told
+            for root, dirs, files in os.walk(path, onerror=unlisted.append):
+                yield from _folder_skips(unlisted)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     candidate = Path(root) / name
                     if not name.startswith(".") and file_format(candidate) is not None:
                         found = True
                         yield candidate
+            yield from _folder_skips(unlisted)
             if not found:
                 yield Skip(str(raw), f"folder holds no {READABLE} files")
         elif path.exists() or path.is_symlink():
@@ -96,6 +99,12 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
             if not readable:
                 yield Skip(str(raw), f"pattern matches no {READABLE} files")
             yield from readable
+
+
+def _folder_skips(errors: list[OSError]) -> Iterator[Skip]:
+    while errors:
+        exc = errors.pop(0)
+        yield Skip(str(exc.filename), f"cannot read folder ({exc.strerror or exc})")
 
 
 def parse_date(value: Any) -> str | None:
