@@ -289,10 +289,27 @@ def test_roles(text: str, name: str, role: str) -> None:
         "Diplomats said the Institute for Security Studies had closed.",
         "In March, the Council of Europe issued a report. Analysts said it was late.",
         "Gazprom said deliveries via Ukraine fell, Moscow said.",
+        "Ukraine Gas Transit said flows fell by a third.",
+        "The grant came from the Harbour Endowment Fund. Officials of the Harbour Endowment "
+        "said it would continue.",
     ],
 )
 def test_no_false_persons(text: str) -> None:
     assert persons(text) == ()
+
+
+def test_organisation_after_a_name_is_not_a_person() -> None:
+    text = "Analyst Temur Rashidov of the Harbour Endowment believes India gains most."
+    assert [p.name for p in persons(text)] == ["Temur Rashidov"]
+
+
+def test_common_word_at_sentence_start_is_not_a_surname() -> None:
+    text = (
+        "Trade Minister Amara Rice visited Kenya. Rice exports to Kenya fell, and rice "
+        "prices rose. Rice said a deal was close."
+    )
+    (person,) = persons(text)
+    assert [text[s.start : s.end] for s in person.spans] == ["Amara Rice"]
 
 
 def test_speech_verb_finds_names_outside_the_lists() -> None:

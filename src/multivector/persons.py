@@ -218,6 +218,7 @@ _PREDICATE = frozenset({"is", "was", "became", "becomes", "remains", "remained",
                         "appointed", "elected", "named", "served", "serves", "worked", "has",
                         "been", "had"})  # fmt: skip
 _PARA_WINDOW = 4
+_ORG_PREPOSITIONS = frozenset({"of", "at", "from", "by", "with", "for"})
 
 
 @dataclass(slots=True)
@@ -696,7 +697,9 @@ def _name_from(doc: _Doc, lists: NameLists, seg: list[int], cued: bool) -> _Cand
         tail = words[-3:]
     else:
         tail = words[-2:]
-    if any(t.text in doc.lower_words or t.low in doc.lower_words for t in tail):
+    head = tail[0]
+    at_start = head.start == 0 or doc.toks[_index(doc, head) - 1].sent != head.sent
+    if at_start and head.low in doc.lower_words:
         return None  # "Diplomats said": a common word that happens to start the sentence
     return _Cand(
         _index(doc, tail[0]), _index(doc, tail[-1]),
@@ -749,8 +752,20 @@ def _cued(doc: _Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) -
     if last != run_b:
         return False
     words = [x for x in seg if toks[x].low not in lists.particles]
-    if _speech_after(doc, lists, last):
-        return len(words) >= 2  # a lone "Gazprom said" is as likely a company
+    # a lone "Gazprom said", "Kazakhstan Temir Zholy said" or "of the Carnegie Endowment
+    # believes" is as likely an organisation
+    org_like = (
+        (first > run_a and toks[first - 1].masked)
+        or (first == run_a and first >= 1 and toks[first - 1].low in _ORG_PREPOSITIONS)
+        or (
+            first == run_a
+            and first >= 2
+            and toks[first - 1].low == "the"
+            and toks[first - 2].low in _ORG_PREPOSITIONS
+        )
+    )
+    if len(words) >= 2 and not org_like and _speech_after(doc, lists, last):
+        return True
     if last + 1 < n and doc.gap(last + 1) == ", " and _read_role(doc, lists, last + 1, loose=True):
         return True  # "X, senior researcher at Y,"
     followed_by_of = last + 1 < n and toks[last + 1].low == "of"
@@ -759,7 +774,7 @@ def _cued(doc: _Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) -
         and not followed_by_of
         and (first == run_a or _kind(toks[first - 1], lists) == "X")
     ):
-        if _chain_before(doc, lists, first, last):
+        if (len(words) >= 3 or not org_like) and _chain_before(doc, lists, first, last):
             return True  # "the Deputy Director of Y, X Z", "Doctor of Sciences X Z"
         if (
             len(words) == 2
@@ -886,6 +901,9 @@ def _link(doc: _Doc, lists: NameLists, persons: list[_P]) -> None:
             x = words[k]
             folded = fold_name(toks[x].text)
             owners = [n for n, p in enumerate(persons) if p.surname_match(folded)]
+            sentence_start = x == 0 or toks[x - 1].sent != toks[x].sent
+            if len(words) == 1 and sentence_start and toks[x].low in doc.lower_words:
+                owners = []  # "Rice exports fell" where the text also writes "rice"
             if not owners:
                 k += 1
                 continue
