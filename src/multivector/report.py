@@ -343,6 +343,7 @@ class StoredVectors:
         self.names = tuple(names)
         self._members = members
         self.focus = focus
+        self.vectors = {n: {p: 1.0 for p, vs in members.items() if n in vs} for n in names}
 
     def weights(self, partner: str) -> dict[str, float]:
         return self._members.get(partner, {})
@@ -372,22 +373,12 @@ def resolve_vectors(db: ReadOnlyDB, focus: str | None, vectors: Any = None) -> A
         except ImportError:  # no vector definitions available: read them back from the store
             return StoredVectors.from_db(db, focus)
         vectors = load_vectors(vectors, focus=focus)
-    return vectors if hasattr(vectors, "names") else NamedVectors(vectors)
+    return vectors
 
 
-class NamedVectors:
-    """A VectorSet seen through the `names` the indices expect (definition order)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.names = tuple(inner.vectors)
-        self.focus = inner.focus
-
-    def weights(self, partner: str) -> dict[str, float]:
-        return dict(self.inner.weights(partner))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
+def vector_names(vectors: Any) -> list[str]:
+    """Vector names in definition order."""
+    return list(getattr(vectors, "names", None) or vectors.vectors)
 
 
 def compute_indices(db: ReadOnlyDB, *, focus: str | None, vectors: Any, by: Period,
@@ -413,8 +404,9 @@ def _balance_section(periods: list[Any], names: Sequence[str], chart: ChartWrite
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=("Stacked shares of attention",
                                         "Each vector's share with its 95% interval"))
-    for i, name in enumerate(names):
-        figs = [p.vectors[i] for p in dated]
+    by_name = [{f.vector: f for f in p.vectors} for p in dated]
+    for name in names:
+        figs = [figures[name] for figures in by_name]
         values = [f.share.value or 0.0 for f in figs]
         fig.add_trace(go.Scatter(
             x=labels, y=values, name=name, stackgroup="shares", mode="lines+markers",
@@ -769,7 +761,7 @@ def report_context(db: ReadOnlyDB, options: ReportOptions, *, inline_js: bool = 
     """Everything the report shows, computed from a read-only database."""
     focus = options.focus or default_focus(db)
     vectors = resolve_vectors(db, focus, options.vectors)
-    names = list(vectors.names)
+    names = vector_names(vectors)
     periods = compute_indices(db, focus=focus, vectors=vectors, by=options.by,
                               n_boot=options.n_boot)
     whole = periods[0]

@@ -12,13 +12,14 @@ the documented fields, which a test checks.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -352,6 +353,13 @@ class Dashboard:
             found = self._search_statements(params, limit + 1, offset)
         return found[:limit], len(found) > limit
 
+    def _storage_order(self, table: sa.Table) -> list[Any]:
+        """Rows in the order they were stored: on SQLite the rowid, which lets a full-text
+        match or a filter stream the first page instead of sorting every hit."""
+        if self.db.is_sqlite:
+            return [sa.literal_column(f"{table.name}.rowid")]
+        return list(table.primary_key.columns)
+
     def _text_filter(self, table: sa.Table, q: str) -> sa.ColumnElement[bool] | None:
         words = fts_query(q)
         if not words:
@@ -396,7 +404,7 @@ class Dashboard:
                            sentence(s).label("text"), a.c.title, a.c.doc, a.c.source,
                            a.c.published)
                  .join(a, a.c.id == s.c.article_id).where(*conds)
-                 .order_by(s.c.article_id, s.c.char_start, s.c.char_end)
+                 .order_by(*self._storage_order(s))
                  .limit(limit).offset(offset))
         return [Hit(kind="statement", text=r["text"], speaker=r["speaker"] or "",
                     speaker_href=_speaker_href(r["speaker"]),
@@ -414,7 +422,7 @@ class Dashboard:
                            q.c.person_key, q.c.text, a.c.title, a.c.doc, a.c.source,
                            a.c.published)
                  .join(a, a.c.id == q.c.article_id).where(*conds)
-                 .order_by(q.c.article_id, q.c.char_start, q.c.char_end)
+                 .order_by(*self._storage_order(q))
                  .limit(limit).offset(offset))
         return [Hit(kind="quote", text=r["text"], speaker=r["speaker"] or "",
                     speaker_href=person_href(r["person_key"] or r["speaker"])
@@ -623,8 +631,11 @@ SEARCH_FIELDS = ("q", "kind", "vector", "partner", "speaker", "domain", "polarit
                  "date_to", "source")
 
 
-def create_app(db: str | Path, *, n_boot: int = 200) -> Starlette:
-    """The dashboard app for one database (opened read-only on first use)."""
+def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Starlette:
+    """The dashboard app for one database (opened read-only on first use).
+
+    `warm`: compute the overview in the background as the server starts, so that the first
+    visitor does not wait for the indices of a large corpus."""
     env = environment()
     state: dict[str, Any] = {}
     lock = threading.Lock()
@@ -745,9 +756,22 @@ def create_app(db: str | Path, *, n_boot: int = 200) -> Starlette:
     api = [Route("/api/overview", guarded(overview))] + [
         Route("/api" + r.path, r.endpoint) for r in pages[1:]
     ]
+    def warm_up() -> None:
+        try:
+            dashboard().overview()
+        except Exception:  # the first request reports the problem as a page
+            return
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=warm_up, name="multivector-warm-up", daemon=True).start()
+        yield
+
     app = Starlette(
         routes=[*pages, *api, Route("/static/plotly.min.js", plotly_js)],
         exception_handlers={Exception: on_error, HTTPException: on_error},
+        lifespan=lifespan,
     )
     app.state.dashboard = dashboard
     return app
@@ -765,4 +789,4 @@ def serve(db: str | Path, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     open_readonly(db).close()  # a clear StoreError now rather than an error page later
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, warm=True), host=host, port=port, log_level="warning")
