@@ -375,7 +375,8 @@ def main() -> None:
     n_words = words(corpus)
     articles = articles_of(corpus)
     print(f"corpus: {len(corpus)} generated articles, {n_words:,} words; steps: {steps}")
-    print(f"cpu: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"cpu: {os.cpu_count()} cores (load average {load}); python {sys.version.split()[0]}")
 
     t_pipe = time_pipeline(articles)
     t_floor = time_floor(corpus)

@@ -58,6 +58,7 @@ def test_spec_rebuilds_the_pipeline_once_per_process() -> None:
     spec = PipelineSpec.of(pipeline)
     assert pickle.loads(pickle.dumps(spec)) == spec
     assert dict(spec.options) == {"focus": "NOR"}
+    assert set(spec.modules) == {s.func.__module__ for s in pipeline.steps}
     assert [s.name for s in spec.build().steps] == [s.name for s in pipeline.steps]
     assert worker_pipeline(spec) is worker_pipeline(spec)
     assert extract_batch(spec, []) == []

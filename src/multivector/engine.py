@@ -12,6 +12,7 @@ once per process. Dask is imported only when a parallel engine is asked for.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,20 +31,25 @@ SCALE_HINT = "install the scale-out extra: pip install 'multivector[scale]'"
 
 @dataclass(frozen=True)
 class PipelineSpec:
-    """What a worker needs to rebuild a pipeline: the step names and the options."""
+    """What a worker needs to rebuild a pipeline: the step names, the modules that register
+    them (a step can live outside `extractors.STEP_MODULES`), and the options."""
 
     steps: tuple[str, ...] | None = None
     options: tuple[tuple[str, Any], ...] = ()
+    modules: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, pipeline: Pipeline) -> PipelineSpec:
-        """The spec of an existing pipeline (its steps must be registered by importable code)."""
+        """The spec of an existing pipeline (its steps must be defined in importable modules)."""
         return cls(
             steps=tuple(s.name for s in pipeline.steps),
             options=tuple(sorted(pipeline.resources.options.items())),
+            modules=tuple(sorted({s.func.__module__ for s in pipeline.steps})),
         )
 
     def build(self) -> Pipeline:
+        for module in self.modules:
+            importlib.import_module(module)  # registers its steps
         return build_pipeline(self.steps, Resources(options=dict(self.options)))
 
 
