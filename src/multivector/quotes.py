@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import load_data
+from .persons import fold_name
 from .pipeline import Resources, step
 from .records import Article, Mention, Person, Quote
 from .text import paragraph_spans, sentence_spans
@@ -1133,15 +1133,6 @@ def quotes_step(
         cues=cues,
         focus=resources.options.get("focus"),
     )
-
-
-def fold_name(name: str) -> str:
-    """Transliteration-tolerant key of a name ('Kasym-Zhomart' ~ 'Kassym-Jomart')."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z]", "", text)
-    for a, b in (("zh", "j"), ("kh", "h"), ("ks", "x"), ("y", "i"), ("ey", "ei")):
-        text = text.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", text)
 
 
 # --------------------------------------------------------------------------- queries
