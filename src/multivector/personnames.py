@@ -1,0 +1,197 @@
+"""Name lists and name comparison for `multivector.persons`.
+
+`fold_name` gives a transliteration-tolerant skeleton of a name (the key the quotes scorer
+and `multivector quotes --speaker` compare); `NameLists` compiles `data/persons.toml`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_data
+
+# --------------------------------------------------------------------------- name folding
+
+_FOLD_RULES = (
+    ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("x", "ks"), ("q", "k"), ("tch", "ch"),
+    ("tz", "ts"), ("ph", "f"), ("ck", "k"), ("y", "i"),
+)  # fmt: skip
+_VOWEL_I = re.compile(r"([aeiou])i(?=e)")
+_DOUBLE = re.compile(r"(.)\1+")
+_FOLD_WORD = re.compile(r"[a-z]+(?:['\-][a-z]+)*")
+
+
+@functools.lru_cache(maxsize=8192)
+def fold_name(name: str) -> str:
+    """A transliteration-tolerant skeleton of a name, word by word.
+
+    Kasym-Zhomart / Kassym-Jomart, Andrei / Andrey, Alexey / Aleksei, Tokayev / Tokaev and
+    Yevgeny / Evgeny fold alike: ASCII, lower case, zh/dzh->j, kh->h, x->ks, q->k, y->i,
+    vowel+i+e -> vowel+e, initial ie -> e, hyphens and apostrophes dropped, doubled letters once.
+    """
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = []
+    for word in _FOLD_WORD.findall(ascii_text):
+        word = word.replace("-", "").replace("'", "")
+        for old, new in _FOLD_RULES:
+            word = word.replace(old, new)
+        word = _VOWEL_I.sub(r"\1", word)
+        if word.startswith("ie") and len(word) > 3:
+            word = word[1:]
+        words.append(_DOUBLE.sub(r"\1", word))
+    return " ".join(words)
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (returning limit + 1) once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def surname_typo(a: str, b: str) -> bool:
+    """Folded surnames one letter apart (two on long names), same start and ending.
+
+    The ending must agree so that Ivanov / Ivanova or Kowalski / Kowalska stay apart.
+    """
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    if shorter < 7 or a[:3] != b[:3] or a[-2:] != b[-2:]:
+        return False
+    return _edit_distance(a, b, 2 if shorter >= 10 else 1) <= (2 if shorter >= 10 else 1)
+
+
+def given_compatible(a: str, b: str) -> bool:
+    """Folded given names of one person: equal, an initial, a short form, or one letter off."""
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 4 and long_.startswith(short):
+        return True
+    return len(short) >= 6 and _edit_distance(a, b, 1) <= 1
+
+
+# --------------------------------------------------------------------------- word lists
+
+
+@dataclass(frozen=True)
+class NameLists:
+    """The compiled word lists of `data/persons.toml`; build once with `NameLists.load()`."""
+
+    given: frozenset[str]
+    surname_first: frozenset[str]
+    particles: frozenset[str]
+    honorifics: frozenset[str]
+    role_class: Mapping[str, str]
+    modifiers: frozenset[str]
+    former: frozenset[str]
+    ordinals: frozenset[str]
+    speech: frozenset[str]
+    stop: frozenset[str]
+    chain_nouns: frozenset[str]
+    time_words: frozenset[str]
+    generic: frozenset[str]
+    function_words: frozenset[str]
+    affiliation: frozenset[str]
+    current: frozenset[str]
+    adverbs: frozenset[str]
+    predicate: frozenset[str]
+    description: re.Pattern[str]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> NameLists:
+        data = load_data("persons.toml", path)
+        names, roles = data.get("names", {}), data.get("roles", {})
+        role_class = {}
+        for cls_name in ("neutral", "expert", "government", "head"):
+            for noun in roles.get(cls_name, []):
+                role_class[noun.casefold()] = cls_name
+        modifiers = frozenset(m.casefold() for m in roles.get("modifiers", []))
+        stop_data = data.get("stop", {})
+        stop = {
+            w.casefold()
+            for w in [*stop_data.get("words", []), *stop_data.get("function_words", [])]
+        }
+        stop.update(_country_words())
+        return cls(
+            given=frozenset(fold_name(n) for n in names.get("given", [])),
+            surname_first=frozenset(fold_name(n) for n in names.get("surname_first", [])),
+            particles=frozenset(names.get("particles", [])),
+            honorifics=frozenset(
+                h.casefold() for h in data.get("titles", {}).get("honorifics", [])
+            ),
+            role_class=role_class,
+            modifiers=modifiers,
+            former=frozenset(m.casefold() for m in roles.get("former", [])),
+            ordinals=frozenset(m.casefold() for m in roles.get("ordinals", [])),
+            speech=frozenset(v.casefold() for v in data.get("cues", {}).get("speech_verbs", [])),
+            stop=frozenset(stop),
+            chain_nouns=frozenset(data.get("stop", {}).get("chain_nouns", [])),
+            affiliation=_folded(roles.get("affiliation_words", [])),
+            current=_folded(roles.get("current", [])),
+            adverbs=_folded(data.get("cues", {}).get("adverbs", [])),
+            predicate=_folded(data.get("cues", {}).get("predicate_words", [])),
+            generic=frozenset(n.casefold() for n in roles.get("generic", [])),
+            function_words=frozenset(
+                w.casefold() for w in data.get("stop", {}).get("function_words", [])
+            ),
+            time_words=frozenset(w.casefold() for w in data.get("stop", {}).get("time_words", [])),
+            description=_description_pattern(roles.get("bindable", []), modifiers),
+        )
+
+
+def _folded(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(w.casefold() for w in words)
+
+
+def _country_words() -> set[str]:
+    """One-word country names from pycountry: never person names."""
+    try:
+        import pycountry
+    except ImportError:  # pragma: no cover - pycountry is a dependency
+        return set()
+    words = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            value = getattr(country, attr, None)
+            if value and " " not in value and "," not in value:
+                words.add(value.casefold())
+    return words
+
+
+def _description_pattern(nouns: Iterable[str], modifiers: Iterable[str]) -> re.Pattern[str]:
+    noun_alt = "|".join(
+        re.escape(n).replace(r"\ ", r"\s+") for n in sorted(nouns, key=len, reverse=True)
+    )
+    mod_alt = "|".join(re.escape(m) for m in sorted(modifiers, key=len, reverse=True))
+    cap = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*)"
+    sp = r"[^\S\n]+"
+    return re.compile(
+        rf"(?:\b(?P<det>[Tt]he|[Hh]is|[Hh]er){sp}|\b(?P<poss>{cap})['’]s{sp})"
+        rf"(?P<mods>(?:(?:(?i:{mod_alt})|ex-\w+|{cap}){sp}){{0,3}})"
+        rf"(?P<noun>(?i:{noun_alt}))(?![\w-])"
+        rf"(?P<comp>{sp}of{sp}(?:the{sp})?{cap}(?:{sp}(?:of{sp}(?:the{sp})?)?{cap})*)?"
+        rf"(?P<generic>{sp}of{sp}(?:the{sp})?[a-z])?"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def default_lists() -> NameLists:
+    """The bundled lists, compiled once per process."""
+    return NameLists.load()

@@ -1,0 +1,430 @@
+"""Tokens and role phrases for `multivector.persons` (internal).
+
+One pass of word tokens labelled with sentence, paragraph, quotation, boilerplate and actor
+mention; readers for the role phrases written around a name ("the Deputy Director of X,
+Name", "Name, senior researcher at Y", "Name was appointed minister of Z").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from .personnames import NameLists
+from .records import Mention
+from .text import paragraph_spans, sentence_spans
+
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+CHAIN_WORDS = frozenset({"of", "the", "for", "at", "and", "under", "in", "on", "de", "du"})
+DETERMINERS = frozenset({"the", "a", "an"})
+_ISO3 = re.compile(r"[A-Z]{3}")
+PARA_WINDOW = 4
+ORG_PREPOSITIONS = frozenset({"of", "at", "from", "by", "with", "for"})
+
+
+@dataclass(slots=True)
+class Tok:
+    start: int
+    end: int
+    text: str
+    low: str
+    cap: bool
+    poss: bool
+    sent: int = 0
+    para: int = 0
+    quote: int = -1
+    actor: str | None = None
+    masked: bool = False
+    skip: bool = False
+
+
+@dataclass
+class Doc:
+    text: str
+    toks: list[Tok]
+    headline_paras: frozenset[int]
+    lower_words: frozenset[str]
+    mentions: tuple[Mention, ...]
+    skip: tuple[tuple[int, int], ...]
+    quote_spans: list[tuple[int, int]]
+    mention_ending: dict[int, Mention] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)
+
+    def gap(self, i: int) -> str:
+        """Text between token i - 1 and token i."""
+        return self.text[self.toks[i - 1].end : self.toks[i].start]
+
+    def actors_in(self, start: int, end: int) -> list[str]:
+        """ISO3 codes of the country-like mentions inside [start, end), in text order."""
+        return [
+            m.actor
+            for m in self.mentions
+            if start <= m.start
+            and m.end <= end
+            and _ISO3.fullmatch(m.actor)
+            and m.kind in ("country", "demonym", "metonym")
+        ]
+
+    def quote_of(self, pos: int) -> int:
+        for n, (s, e) in enumerate(self.quote_spans):
+            if s <= pos < e:
+                return n
+        return -1
+
+    def in_skip(self, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self.skip)
+
+
+def _quote_spans(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quoted passages per paragraph; an unclosed quote runs to the paragraph's end."""
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in paragraphs:
+        open_at: int | None = None
+        for match in _QUOTE_MARK.finditer(text, p_start, p_end):
+            pos, mark = match.start(), match.group()
+            before = text[pos - 1] if pos > p_start else " "
+            after = text[pos + 1] if pos + 1 < p_end else " "
+            opening = mark in "“«„" or (
+                mark == '"' and (before.isspace() or before in "([") and not after.isspace()
+            )
+            if opening:
+                open_at = pos
+            elif open_at is not None:
+                spans.append((open_at, pos + 1))
+                open_at = None
+            elif mark in "”»":  # continuation of a quote opened in an earlier paragraph
+                spans.append((p_start, pos + 1))
+        if open_at is not None:
+            spans.append((open_at, p_end))
+    return spans
+
+
+def _headline(text: str, toks: Sequence[Tok]) -> bool:
+    """Title-case lines (headlines, labels): one sentence, most long words capitalised, and
+    no final full stop unless nearly every word is capitalised."""
+    long_words = [t for t in toks if len(t.text) >= 4 and t.text[0].isalpha()]
+    if len(long_words) < 3 or len({t.sent for t in toks}) > 1:
+        return False
+    share = sum(t.cap for t in long_words) / len(long_words)
+    ends_sentence = text[toks[-1].end : toks[-1].end + 1] == "."
+    return share >= (0.9 if ends_sentence else 0.6)
+
+
+def _cover(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[int]:
+    """For each position (sorted), the index of the span (sorted, disjoint) holding it, or -1."""
+    out, k, n = [], 0, len(spans)
+    for pos in starts:
+        while k < n and spans[k][1] <= pos:
+            k += 1
+        out.append(k if k < n and spans[k][0] <= pos else -1)
+    return out
+
+
+def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, int]]) -> Doc:
+    """Tokens with their sentence, paragraph, quote, skip and actor labels, in one sweep each."""
+    paragraphs = paragraph_spans(text)
+    sent_starts = [s for s, _ in sentence_spans(text)]
+    para_starts = [s for s, _ in paragraphs]
+    ordered = sorted(mentions, key=lambda m: m.start)
+    toks: list[Tok] = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        poss = word.endswith(("'s", "’s")) and len(word) > 2
+        if poss:
+            end -= 2
+            word = word[:-2]
+        toks.append(Tok(start, end, word, word.casefold(), word[0].isupper(), poss))
+    starts = [t.start for t in toks]
+    quotes = _quote_spans(text, paragraphs)
+    skips = sorted((int(s), int(e)) for s, e in skip)
+    in_quote = _cover(starts, quotes)
+    in_skip = _cover(starts, _merge_spans(skips))
+    sent_of = _cover(starts, _intervals(sent_starts, len(text)))
+    para_of = _cover(starts, _intervals(para_starts, len(text)))
+    mention_spans = [(m.start, m.end) for m in ordered]
+    by_para: dict[int, list[Tok]] = {}
+    k = 0
+    for n, tok in enumerate(toks):
+        tok.sent, tok.para, tok.quote, tok.skip = (
+            sent_of[n],
+            para_of[n],
+            in_quote[n],
+            in_skip[n] >= 0,
+        )
+        by_para.setdefault(tok.para, []).append(tok)
+        # a token overlapping a mention is part of an actor's name, never a person
+        while k < len(ordered) and mention_spans[k][1] <= tok.start:
+            k += 1
+        if k < len(ordered) and mention_spans[k][0] < tok.end:
+            tok.masked, tok.actor = True, ordered[k].actor
+    return Doc(
+        text=text,
+        toks=toks,
+        headline_paras=frozenset(p for p, ts in by_para.items() if _headline(text, ts)),
+        lower_words=frozenset(t.text for t in toks if t.text[0].islower()),
+        mentions=tuple(ordered),
+        skip=tuple(skips),
+        quote_spans=quotes,
+        mention_ending={m.end: m for m in ordered},
+        starts=starts,
+    )
+
+
+def _intervals(starts: Sequence[int], end: int) -> list[tuple[int, int]]:
+    """Consecutive starts as [start, next start) intervals."""
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+# --------------------------------------------------------------------------- role phrases
+
+
+def role_noun(low: str, lists: NameLists) -> str | None:
+    """The class of a role noun token ("ex-president" counts as president)."""
+    if low in lists.role_class:
+        return lists.role_class[low]
+    if low.startswith("ex-") and low[3:] in lists.role_class:
+        return lists.role_class[low[3:]]
+    return None
+
+
+def is_mod(tok: Tok, lists: NameLists) -> bool:
+    return (
+        tok.low in lists.modifiers
+        or tok.low.startswith("ex-")
+        or (tok.cap and tok.low not in lists.function_words and tok.low not in lists.time_words)
+        or tok.masked
+    )
+
+
+def is_former(mod: str, lists: NameLists) -> bool:
+    return mod in lists.former or mod.startswith("ex-")
+
+
+def gap_ok(gap: str) -> bool:
+    """Inside a role phrase only spaces, commas and brackets separate words."""
+    return "\n" not in gap and all(ch.isspace() or ch in ",()" for ch in gap)
+
+
+def close_bracket(doc: Doc, start: int, end: int) -> int:
+    """Extend a phrase over the ")" that closes a "(" inside it."""
+    phrase = doc.text[start:end]
+    if phrase.count("(") > phrase.count(")") and doc.text[end : end + 1] == ")":
+        return end + 1
+    return end
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    text: str
+    start: int
+    end: int
+    noun: str
+    cls: str
+    former: bool
+    ordinal: str | None
+    current: bool
+    country: str | None
+    alias: bool = False  # "the leader of X, Name": the phrase also names the person
+
+
+def make_role(doc: Doc, lists: NameLists, a: int, b: int) -> Role | None:
+    """A role from tokens a..b: strip determiners and dangling words, find its noun."""
+    toks = doc.toks
+    while a <= b and toks[a].low in DETERMINERS:
+        a += 1
+    while b >= a and (toks[b].low in CHAIN_WORDS or toks[b].low in DETERMINERS):
+        b -= 1
+    if a > b:
+        return None
+    noun_i = next((i for i in range(a, b + 1) if role_noun(toks[i].low, lists)), None)
+    if noun_i is None:
+        return None
+    noun = toks[noun_i].low
+    cls = role_noun(noun, lists) or "neutral"
+    lows = {t.low for t in toks[a : b + 1]}
+    if cls == "neutral" and lows & lists.affiliation:
+        cls = "expert"
+    mods = [t.low for t in toks[a:noun_i]]
+    former = noun.startswith("ex-") or any(m in lists.former or m.startswith("ex-") for m in mods)
+    ordinal = next((m for m in mods if m in lists.ordinals), None)
+    start, end = toks[a].start, close_bracket(doc, toks[a].start, toks[b].end)
+    before = doc.mention_ending.get(start - 1)
+    if before is not None and doc.text[start - 1] == " ":
+        start = before.start  # "U.S. President" where the tokenizer split "U.S."
+    countries = doc.actors_in(start, end)
+    return Role(
+        text=doc.text[start:end],
+        start=start,
+        end=end,
+        noun=noun.removeprefix("ex-"),
+        cls=cls,
+        former=former,
+        ordinal=ordinal,
+        current=bool(set(mods) & lists.current),
+        country=countries[0] if countries else None,
+    )
+
+
+def chain_before(
+    doc: Doc, lists: NameLists, i: int, last: int, blocked: frozenset[int] = frozenset()
+) -> list[Role]:
+    """Role phrases written right before the name in tokens i..last ("Deputy Director of X,
+    Doctor of Y Name"). Across a comma only as an apposition: "the head of X, Name, said"."""
+    toks = doc.toks
+    if "," in doc.gap(i):
+        after = doc.text[toks[last].end : toks[last].end + 3]
+        if not (
+            any(ch in after for ch in ",.;")
+            or last + 1 >= len(toks)
+            or toks[last + 1].sent != toks[last].sent
+        ):
+            return []
+    j, leftmost = i - 1, None
+    while j >= 0 and toks[j].sent == toks[i].sent and j not in blocked and gap_ok(doc.gap(j + 1)):
+        t = toks[j]
+        if role_noun(t.low, lists) or t.low in lists.honorifics:
+            leftmost = j
+        elif not (
+            is_mod(t, lists)
+            or t.cap
+            or t.low in CHAIN_WORDS
+            or t.low in lists.chain_nouns
+            or t.text.isdigit()
+        ):
+            break
+        j -= 1
+    if leftmost is None:
+        return []
+    start = leftmost
+    while (
+        start - 1 >= 0
+        and start - 1 not in blocked
+        and toks[start - 1].sent == toks[i].sent
+        and is_mod(toks[start - 1], lists)
+        and not doc.gap(start).strip()
+    ):
+        start -= 1
+    # split at commas into separate roles; a piece without a role noun extends the previous
+    pieces: list[list[int]] = [[start, start]]
+    for k in range(start + 1, i):
+        if "," in doc.gap(k):
+            pieces.append([k, k])
+        else:
+            pieces[-1][1] = k
+    roles: list[Role] = []
+    for a, b in pieces:
+        first = a + (toks[a].low in DETERMINERS)
+        lead = range(first, min(b, first + 3) + 1)
+        if roles and not any(role_noun(toks[x].low, lists) for x in lead):
+            prev = roles.pop()
+            merged = make_role(doc, lists, tok_at(doc, prev.start), b)
+            if merged:
+                roles.append(merged)
+            continue
+        role = make_role(doc, lists, a, b)
+        if role:
+            roles.append(role)
+    det = start if toks[start].low == "the" else start - 1
+    if roles and "," in doc.gap(i) and det >= 0 and toks[det].low == "the":
+        final = roles[-1]  # "The leader of X, Name,": the description names the person too
+        text = doc.text[toks[det].start : final.end]
+        if len(text.split()) <= 6:
+            roles[-1] = replace(final, alias=True, start=toks[det].start, text=text)
+    return roles
+
+
+def tok_at(doc: Doc, pos: int) -> int:
+    """Index of the token holding (or last starting before) character `pos`."""
+    return max(bisect_right(doc.starts, pos) - 1, 0)
+
+
+def read_role(doc: Doc, lists: NameLists, k: int, *, loose: bool) -> Role | None:
+    """A role phrase starting at token k: [the] modifiers noun [of/at/for ...].
+
+    `loose` (appositions) runs to the next comma or full stop; otherwise the phrase stops at
+    the first word that is neither a name, a role word nor a linking word.
+    """
+    toks, n = doc.toks, len(doc.toks)
+    j = k + (k < n and toks[k].low in DETERMINERS)
+    noun = None
+    for x in range(j, min(j + 5, n)):
+        if (x > j and not gap_ok(doc.gap(x))) or (x > j and "," in doc.gap(x)):
+            return None
+        if role_noun(toks[x].low, lists):
+            noun = x
+            break
+        if not is_mod(toks[x], lists):
+            return None
+    if noun is None:
+        return None
+    end = noun
+    limit = min(noun + 30, n - 1)
+    while end < limit:
+        gap = doc.gap(end + 1)
+        if toks[end + 1].sent != toks[noun].sent or "\n" in gap:
+            break
+        if loose:
+            if any(ch in gap for ch in ',.;:!?"“”«»'):
+                break
+        else:
+            nxt = toks[end + 1]
+            if not gap_ok(gap) or "," in gap or nxt.low in lists.time_words:
+                break
+            if not (
+                nxt.cap
+                or nxt.low in CHAIN_WORDS
+                or role_noun(nxt.low, lists)
+                or nxt.low in lists.modifiers
+                or nxt.low in lists.chain_nouns
+            ):
+                break
+        end += 1
+    if loose:
+        after = doc.text[toks[end].end : toks[end].end + 2]
+        if (
+            end + 1 < n
+            and not any(ch in after for ch in ",.;)")
+            and toks[end + 1].sent == toks[noun].sent
+        ):
+            return None
+    return make_role(doc, lists, j, end)
+
+
+def predicate_roles(doc: Doc, lists: NameLists, b: int) -> list[Role]:
+    """ "X was appointed president of Y", "X, who was the leader of Y", "X ... as the minister"."""
+    toks, n, x = doc.toks, len(doc.toks), b + 1
+    if x < n and toks[x].low == "who":
+        x += 1
+    verbs = 0
+    while x < n and toks[x].low in lists.predicate and toks[x].sent == toks[b].sent and verbs < 3:
+        verbs += 1
+        x += 1
+    roles = []
+    if verbs and x < n and toks[x].sent == toks[b].sent:
+        role = read_role(doc, lists, x, loose=False)
+        if role:
+            roles.append(role)
+    # "... as the Minister of Y" later in the same sentence, with no other name in between
+    for y in range(b + 1, min(b + 25, n - 1)):
+        if toks[y].sent != toks[b].sent:
+            break
+        if toks[y].low == "as" and y >= x:
+            role = read_role(doc, lists, y + 1, loose=False)
+            if role and (toks[y + 1].low in DETERMINERS or toks[y + 1].cap):
+                roles.append(role)
+            break
+    return roles
