@@ -34,6 +34,9 @@ class Client:
 
         return asyncio.run(fetch())
 
+    def close(self) -> None:
+        self.app.state.close()
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -767,13 +767,20 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
         if warm:
             threading.Thread(target=warm_up, name="multivector-warm-up", daemon=True).start()
         yield
+        close()
 
     app = Starlette(
         routes=[*pages, *api, Route("/static/plotly.min.js", plotly_js)],
         exception_handlers={Exception: on_error, HTTPException: on_error},
         lifespan=lifespan,
     )
+    def close() -> None:
+        with lock:
+            if "dashboard" in state:
+                state.pop("dashboard").db.close()
+
     app.state.dashboard = dashboard
+    app.state.close = close
     return app
 
 

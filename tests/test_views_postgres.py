@@ -1,0 +1,87 @@
+"""Report, dashboard and exports on PostgreSQL: same answers as on SQLite, read-only access.
+
+Needs MULTIVECTOR_TEST_PG (scripts/test starts a throwaway server and sets it); skips otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard_data import fill
+from multivector.export import export_table
+from multivector.queries import open_readonly
+from multivector.report import ReportOptions, report_context
+from multivector.store import database_url
+from test_web import Client, hit_texts
+
+PG_URL = os.environ.get("MULTIVECTOR_TEST_PG")
+
+
+@pytest.fixture(scope="module")
+def pg_db() -> Iterator[str]:
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured: set MULTIVECTOR_TEST_PG (scripts/test does)")
+    server = sa.engine.make_url(database_url(PG_URL))
+    name = f"mv_views_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at {PG_URL} unusable: {str(exc).splitlines()[0]}")
+    url = server.set(database=name).render_as_string(hide_password=False)
+    fill(url)
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_client(pg_db: str) -> Iterator[Client]:
+    client = Client(pg_db)
+    yield client
+    client.close()
+
+
+def test_report_context_on_postgres(pg_db: str) -> None:
+    with open_readonly(pg_db) as db:
+        page = report_context(db, ReportOptions(today=date(2027, 1, 1), n_boot=50))
+    assert page.summary.statements == 6
+    assert {g.vector: g.total for g in page.evidence.groups}["RUSSIA"] == 3
+    assert [r.status for r in page.forecasts.rows] == ["due", "open", "not yet due"]
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [("q=pipeline+tariffs", 1), ("vector=CHINA", 2), ("partner=rus&polarity=tension", 2),
+     ("kind=quotes&speaker=sadykova", 2), ("date_from=2024", 2)],
+)
+def test_search_on_postgres(pg_client: Client, query: str, count: int) -> None:
+    response = pg_client.get(f"/api/search?{query}")
+    assert response.status_code == 200
+    assert len(hit_texts(response)) == count
+
+
+def test_pages_and_read_only_on_postgres(pg_db: str, pg_client: Client) -> None:
+    for url in ("/", "/people", "/articles", "/person/aigerim-sadykova"):
+        assert pg_client.get(url).status_code == 200
+    with open_readonly(pg_db) as db, db.engine.connect() as conn, \
+            pytest.raises(sa.exc.DBAPIError, match="read-only"):
+        conn.exec_driver_sql("DELETE FROM skips")
+
+
+def test_export_on_postgres(pg_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "statements.jsonl"
+    assert export_table(pg_db, "statements", format="jsonl", out=out) == 6
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {tuple(r["vectors"]) for r in rows} == {("RUSSIA",), ("CHINA",), ("WEST",)}
