@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from multivector.errors import ConfigError
 from multivector.evaluate import load_gold, score_persons
 from multivector.ingest import read_articles
-from multivector.persons import find_persons, fold_name, given_compatible, surname_typo
+from multivector.persons import (
+    NameLists,
+    find_persons,
+    fold_name,
+    given_compatible,
+    surname_typo,
+)
 from multivector.pipeline import Resources, build_pipeline
 from multivector.records import Article, Mention, Person
 
@@ -359,6 +366,27 @@ def test_article_about_gas_transit() -> None:
     assert halyna.country == "UKR"
     assert olga.aliases == ("Olga Bondar",)
     assert "economist at the Kyiv School of Economics" in olga.roles
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n", "He said.", '"', "A" * 5000])
+def test_degenerate_texts(text: str) -> None:
+    assert find_persons(text) == ()
+
+
+def test_users_name_list_replaces_the_bundled_one(tmp_path: Path) -> None:
+    text = "On Monday Wanjiku Odhiambo opened the new terminal."
+    assert find_persons(text) == ()  # no cue, and the given name is not on the bundled list
+    own = tmp_path / "persons.toml"
+    own.write_text('[names]\ngiven = ["Wanjiku"]\n', encoding="utf-8")
+    (person,) = find_persons(text, names=NameLists.load(own))
+    assert person.name == "Wanjiku Odhiambo"
+
+
+def test_broken_name_list_is_a_config_error(tmp_path: Path) -> None:
+    own = tmp_path / "persons.toml"
+    own.write_text("[names\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"persons\.toml"):
+        NameLists.load(own)
 
 
 # --------------------------------------------------------------------------- pipeline

@@ -23,7 +23,7 @@ _FOLD_RULES = (
 )  # fmt: skip
 _VOWEL_I = re.compile(r"([aeiou])i(?=e)")
 _DOUBLE = re.compile(r"(.)\1+")
-_FOLD_WORD = re.compile(r"[a-z]+(?:['\-][a-z]+)*")
+_FOLD_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -31,13 +31,14 @@ def fold_name(name: str) -> str:
     """A transliteration-tolerant skeleton of a name, word by word.
 
     Kasym-Zhomart / Kassym-Jomart, Andrei / Andrey, Alexey / Aleksei, Tokayev / Tokaev and
-    Yevgeny / Evgeny fold alike: ASCII, lower case, zh/dzh->j, kh->h, x->ks, q->k, y->i,
+    Yevgeny / Evgeny fold alike: accents dropped, lower case, zh/dzh->j, kh->h, x->ks, q->k, y->i,
     vowel+i+e -> vowel+e, initial ie -> e, hyphens and apostrophes dropped, doubled letters once.
     """
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = []
-    for word in _FOLD_WORD.findall(ascii_text):
-        word = word.replace("-", "").replace("'", "")
+    for word in _FOLD_WORD.findall(plain):
+        word = word.replace("-", "").replace("'", "").replace("’", "")
         for old, new in _FOLD_RULES:
             word = word.replace(old, new)
         word = _VOWEL_I.sub(r"\1", word)

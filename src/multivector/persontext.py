@@ -176,7 +176,7 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
 
 def _intervals(starts: Sequence[int], end: int) -> list[tuple[int, int]]:
     """Consecutive starts as [start, next start) intervals."""
-    return list(zip(starts, [*starts[1:], end], strict=True))
+    return list(zip(starts, [*starts[1:], end], strict=False))
 
 
 def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
