@@ -678,6 +678,7 @@ def test_cli_quotes_missing_db(tmp_path: Path) -> None:
 
 NEWS = Path(__file__).parent / "data" / "quote_news.toml"
 HELDOUT = Path(__file__).parent / "data" / "quote_news_heldout.toml"
+HELDOUT2 = Path(__file__).parent / "data" / "quote_news_heldout2.toml"
 
 
 def news_articles(path: Path = NEWS) -> list[tuple[str, str, list[Person], dict]]:
@@ -723,7 +724,9 @@ def score_news(path: Path = NEWS) -> dict[str, tuple[int, int, int]]:
     return {k: (v[0], v[1], v[2]) for k, v in totals.items()}
 
 
-@pytest.mark.parametrize("path", [NEWS, HELDOUT], ids=["tuning-set", "held-out-set"])
+@pytest.mark.parametrize(
+    "path", [NEWS, HELDOUT, HELDOUT2], ids=["tuning-set", "held-out-set", "held-out-set-2"]
+)
 def test_own_news_articles_quality(path: Path) -> None:
     def f1(counts: tuple[int, int, int]) -> float:
         tp, fp, fn = counts

@@ -868,6 +868,8 @@ def _attribute_after(
     )
     limit = min(s_end, ctx.paragraph_span(q.close_pos)[1], start + 160)
     seg = text[start:limit]
+    if seg.startswith(","):  # '"...", he said' - the comma outside the marks
+        seg, start = seg[1:], start + 1
     nxt = re.search(r"[\"“”«»]", seg)
     if nxt is not None:
         seg = seg[: nxt.start()]
