@@ -211,6 +211,12 @@ DIRECT_CASES = [
         id="naming-verb",
     ),
     pytest.param(
+        'Berg, for her part, urged the ministers to "stop talking and start building".',
+        BERG,
+        [("direct", "stop talking and start building", "Lena Berg")],
+        id="urged-to-quote",
+    ),
+    pytest.param(
         '"Pledges are cheap," said Lena Berg of the campaign group Clear Air.',
         BERG,
         [("direct", "Pledges are cheap", "Lena Berg")],
