@@ -174,6 +174,44 @@ def test_variants_merge_into_one_person(text: str, forms: set[str]) -> None:
     assert forms <= set(holders[0].aliases)
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "forms"),
+    [
+        (
+            "George W. Bush met the envoy. Bush said talks went well.",
+            "George W. Bush",
+            {"George W. Bush", "Bush"},
+        ),
+        (
+            "Commission President Ursula von der Leyen told lawmakers that von der Leyen "
+            "would stay.",
+            "Ursula von der Leyen",
+            {"Ursula von der Leyen", "von der Leyen"},
+        ),
+        (
+            "Mr. Haddad said the bank would cut rates. Mr Haddad added that inflation peaked.",
+            "Haddad",
+            {"Mr. Haddad", "Mr Haddad"},
+        ),
+        (
+            "Crown Prince Faisal bin Nasser met the delegation. Bin Nasser said output will rise.",
+            "Faisal bin Nasser",
+            {"Faisal bin Nasser", "Bin Nasser"},
+        ),
+    ],
+)
+def test_initials_particles_and_honorifics(text: str, name: str, forms: set[str]) -> None:
+    (person,) = persons(text)
+    assert person.name == name
+    assert set(person.aliases) == forms
+
+
+def test_apposition_after_an_age() -> None:
+    text = "Dr Amina Yusuf, 54, a virologist at the University of Lagos, said cases rose."
+    (person,) = persons(text)
+    assert person.roles == ("virologist at the University of Lagos",)
+
+
 def test_different_given_names_are_different_people() -> None:
     text = (
         "Pyotr Ivanov, a deputy minister, said the pipeline was safe. Anna Ivanova, "

@@ -110,6 +110,7 @@ class NameLists:
     generic: frozenset[str]
     function_words: frozenset[str]
     affiliation: frozenset[str]
+    head_of: frozenset[str]
     current: frozenset[str]
     adverbs: frozenset[str]
     predicate: frozenset[str]
@@ -145,6 +146,7 @@ class NameLists:
             stop=frozenset(stop),
             chain_nouns=frozenset(data.get("stop", {}).get("chain_nouns", [])),
             affiliation=_folded(roles.get("affiliation_words", [])),
+            head_of=_folded(roles.get("head_of", [])),
             current=_folded(roles.get("current", [])),
             adverbs=_folded(data.get("cues", {}).get("adverbs", [])),
             predicate=_folded(data.get("cues", {}).get("predicate_words", [])),

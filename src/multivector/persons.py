@@ -96,12 +96,14 @@ def _runs(doc: Doc, lists: NameLists) -> list[tuple[int, int]]:
                 break
             if b.cap:
                 j += 1
-            elif (
-                b.low in lists.particles and j + 2 < n and toks[j + 2].cap and doc.gap(j + 2) == " "
-            ):
-                j += 2
-            else:
-                break
+            else:  # "von der Leyen", "bin Salman": particles between capitals
+                m = j + 1
+                while m < n and m - j <= 3 and toks[m].low in lists.particles and gap == " ":
+                    m += 1
+                    gap = doc.gap(m) if m < n else ""
+                if m == j + 1 or m >= n or not toks[m].cap or gap != " ":
+                    break
+                j = m
         runs.append((i, j))
         i = j + 1
     return runs
@@ -183,6 +185,16 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
     return out
 
 
+def _apposition_start(doc: Doc, last: int) -> int | None:
+    """First token after "Name, " (skipping an age: "Name, 54, a virologist"), if any."""
+    toks, x = doc.toks, last + 1
+    if x >= len(toks) or not doc.gap(x).startswith(", ") or toks[x].sent != toks[last].sent:
+        return None
+    if toks[x].text.isdigit() and x + 1 < len(toks) and doc.gap(x + 1) == ", ":
+        x += 1
+    return x
+
+
 def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) -> bool:
     """Evidence around a name-like segment that it names a person."""
     toks, n = doc.toks, len(doc.toks)
@@ -217,7 +229,8 @@ def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) ->
     )
     if len(words) >= 2 and not org_like and _speech_after(doc, lists, last):
         return True
-    if last + 1 < n and doc.gap(last + 1) == ", " and read_role(doc, lists, last + 1, loose=True):
+    appos = _apposition_start(doc, last)
+    if appos is not None and read_role(doc, lists, appos, loose=True):
         return True  # "X, senior researcher at Y,"
     followed_by_of = last + 1 < n and toks[last + 1].low == "of"
     if (
@@ -359,10 +372,14 @@ def _link(doc: Doc, lists: NameLists, persons: list[_P]) -> None:
                 k += 1
                 continue
             head = k
-            while head > 0 and fold_name(toks[words[head - 1]].text) in lists.given | {
-                g for n in owners for g in persons[n].givens
-            }:
+            givens = lists.given | {g for n in owners for g in persons[n].givens}
+            while head > 0 and (
+                fold_name(toks[words[head - 1]].text) in givens
+                or (len(toks[words[head - 1]].text) == 1 and head > 1)  # "George W. Bush"
+            ):
                 head -= 1
+            while head < k and len(toks[words[head]].text) == 1:
+                head += 1  # an initial with no given name before it
             given = tuple(fold_name(toks[w].text) for w in words[head:k])
             first_tok = words[head]
             # surname-first names: "Xi Jinping" - the given name follows
@@ -396,6 +413,13 @@ def _link(doc: Doc, lists: NameLists, persons: list[_P]) -> None:
                 in (lists.honorifics) | set(lists.role_class)
             ):
                 start_tok = first_tok - 1  # "President Tokayev", "Expert Kazantsev"
+            while (
+                start_tok > 0
+                and toks[start_tok - 1].low in lists.particles
+                and doc.gap(start_tok) == " "
+                and toks[start_tok - 1].sent == toks[start_tok].sent
+            ):
+                start_tok -= 1  # "von der Leyen"
             start = toks[start_tok].start
             end = toks[last_tok].end
             tok = toks[start_tok]
@@ -410,7 +434,6 @@ def _link(doc: Doc, lists: NameLists, persons: list[_P]) -> None:
 
 def _collect_roles(doc: Doc, lists: NameLists, persons: list[_P]) -> frozenset[int]:
     """Roles written around the name mentions; returns the tokens that are names."""
-    toks = doc.toks
     blocked: set[int] = set()
     for p in persons:
         for m in p.mentions:
@@ -424,8 +447,9 @@ def _collect_roles(doc: Doc, lists: NameLists, persons: list[_P]) -> frozenset[i
                 continue
             a, b = m.tok, tok_at(doc, m.end - 1)
             p.roles.extend(chain_before(doc, lists, a, b, frozen))
-            if b + 1 < len(toks) and doc.gap(b + 1).startswith(", "):
-                role = read_role(doc, lists, b + 1, loose=True)
+            appos = _apposition_start(doc, b)
+            if appos is not None:
+                role = read_role(doc, lists, appos, loose=True)
                 if role:
                     p.roles.append(role)
             p.roles.extend(predicate_roles(doc, lists, b))
@@ -540,7 +564,7 @@ def _bind(doc: Doc, lists: NameLists, persons: list[_P], descs: Sequence[_Desc])
     """Join each description to the person it refers to, or to an unnamed office holder."""
     deferred = []
     for d in descs:
-        chosen = _antecedent(d, persons, lists.generic)
+        chosen = _antecedent(doc, d, persons, lists.generic)
         if chosen is None and d.para in doc.headline_paras:
             deferred.append(d)  # a headline describes someone the article names below
             continue
@@ -565,12 +589,19 @@ def _attach_or_office(
     _attach(doc, lists, chosen, d)
 
 
-def _antecedent(d: _Desc, persons: Sequence[_P], generic: frozenset[str]) -> _P | None:
+def _antecedent(doc: Doc, d: _Desc, persons: Sequence[_P], generic: frozenset[str]) -> _P | None:
+    """The person a description refers to: the most recent fitting one named in an earlier
+    sentence (of the narrative, or of the same quotation), within a few paragraphs."""
+
+    def sent(pos: int) -> int:
+        return doc.toks[tok_at(doc, pos)].sent
+
+    d_sent = sent(d.start)
     scored = []
     for p in persons:
         seen = [
             m for m in p.mentions
-            if m.start < d.start and (m.quote < 0 or m.quote == d.quote)
+            if sent(m.start) < d_sent and (m.quote < 0 or m.quote == d.quote)
             and d.para - m.para <= PARA_WINDOW and not (m.skip and m.kind == "name")
         ]  # fmt: skip
         if not seen:

@@ -241,6 +241,20 @@ class Role:
     alias: bool = False  # "the leader of X, Name": the phrase also names the person
 
 
+def _head_noun(toks: Sequence[Tok], lists: NameLists, a: int, b: int) -> int | None:
+    """The role noun of tokens a..b: the first one before any "of/at/for", skipping nouns
+    that are also modifiers ("chief researcher", "Deputy Director General")."""
+    nouns = []
+    for i in range(a, b + 1):
+        if toks[i].low in CHAIN_WORDS:
+            break
+        if role_noun(toks[i].low, lists):
+            nouns.append(i)
+    if not nouns:
+        return next((i for i in range(a, b + 1) if role_noun(toks[i].low, lists)), None)
+    return next((i for i in nouns if toks[i].low not in lists.modifiers), nouns[0])
+
+
 def make_role(doc: Doc, lists: NameLists, a: int, b: int) -> Role | None:
     """A role from tokens a..b: strip determiners and dangling words, find its noun."""
     toks = doc.toks
@@ -250,12 +264,15 @@ def make_role(doc: Doc, lists: NameLists, a: int, b: int) -> Role | None:
         b -= 1
     if a > b:
         return None
-    noun_i = next((i for i in range(a, b + 1) if role_noun(toks[i].low, lists)), None)
+    noun_i = _head_noun(toks, lists, a, b)
     if noun_i is None:
         return None
     noun = toks[noun_i].low
     cls = role_noun(noun, lists) or "neutral"
     lows = {t.low for t in toks[a : b + 1]}
+    if noun == "head" and noun_i + 1 < b and toks[noun_i + 1].low == "of":
+        rest = {t.low for t in toks[noun_i + 2 : min(noun_i + 4, b + 1)]}
+        cls = "head" if rest & lists.head_of else cls  # "head of state", "head of the country"
     if cls == "neutral" and lows & lists.affiliation:
         cls = "expert"
     mods = [t.low for t in toks[a:noun_i]]
