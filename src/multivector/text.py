@@ -25,6 +25,17 @@ def _abbreviations() -> frozenset[str]:
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """Each non-empty line, since scraped articles put one paragraph on a line."""
+    return list(_paragraphs(text))
+
+
+# Several steps split the same article: the last few texts' spans are kept (a new list is
+# returned each time, so callers may change theirs). Hashing the text is paid once per str.
+@functools.lru_cache(maxsize=4)
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_paragraph_list(text))
+
+
+def _paragraph_list(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _PARAGRAPH.finditer(text):
         start = match.start()
@@ -53,8 +64,21 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentences inside text[start:end], never crossing a line break."""
     end = len(text) if end is None else end
+    if start == 0 and end == len(text):
+        return list(_sentences(text))
+    return _sentence_spans(text, start, end)
+
+
+@functools.lru_cache(maxsize=4)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_sentence_spans(text, 0, len(text)))
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for p_start, p_end in paragraph_spans(text[start:end]):
+    whole = start == 0 and end == len(text)
+    paragraphs = _paragraphs(text) if whole else _paragraph_list(text[start:end])
+    for p_start, p_end in paragraphs:
         p_start += start
         p_end += start
         cursor = p_start
