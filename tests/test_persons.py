@@ -255,6 +255,17 @@ def test_the_minister_binds_to_the_named_minister_not_the_expert() -> None:
     assert "her Spanish counterpart" not in duarte.aliases
 
 
+def test_head_of_state_and_chief_researcher_classes() -> None:
+    text = (
+        "Jan Horak, the current head of state, opened the session. Petra Novak, chief "
+        "researcher at the Baltic Institute, followed him.\n"
+        "The president promised reforms. The expert was sceptical."
+    )
+    found = persons(text)
+    assert "The president" in by_alias(found, "Jan Horak").aliases
+    assert "The expert" in by_alias(found, "Petra Novak").aliases
+
+
 def test_unnamed_office_holder_is_a_description_only_person() -> None:
     text = (
         "The President of France will visit India next month. Indian officials said the "
