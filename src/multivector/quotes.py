@@ -331,9 +331,9 @@ class _Context:
             s, e, person = max(candidates, key=lambda c: (c[1], -c[0]))
             if not _is_named(person):  # a description the persons step left unbound
                 head = text[s:e].split()[-1].lower()
-                found = self.describe(s, e, head, anchor, named_only=True)
-                if found.person_id is not None:
-                    return found
+                bound = self.describe(s, e, head, anchor)
+                if bound.person_id is not None:
+                    return bound
             return Speaker(person.name, person.id, text[s:e], s, e)
         # 2. pronouns
         pm = _PRONOUN_RE.search(phrase)
@@ -347,8 +347,8 @@ class _Context:
         # 4. collective state speakers
         sm = self.cues.state_tail_re.search(phrase)
         if sm is not None:
-            found = self.mentions_in(start, end)
-            mention = found[-1] if found else None
+            inside = self.mentions_in(start, end)
+            mention = inside[-1] if inside else None
             if mention is not None or re.search(
                 r"\b(?:country|nation|republic|state)\b", phrase, re.I
             ):
@@ -366,13 +366,13 @@ class _Context:
             if re.match(r"an?\b", dm.group(), re.I):
                 return self.indefinite(s, end, dm.group("head").lower(), anchor)
             return self.describe(s, end, dm.group("head").lower(), anchor)
-        # 6. a state or its metonym as subject ("the Kremlin said")
-        found = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
-        if found and found[-1].kind in ("country", "metonym", "org") and not found[-1].place:
-            m = found[-1]
+        # 7. a state or its metonym as subject ("the Kremlin said")
+        heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
+        if heads and heads[-1].kind in ("country", "metonym", "org") and not heads[-1].place:
+            m = heads[-1]
             label = self.state_name(m) if m.kind != "org" else m.surface
             return Speaker(label, None, m.surface, m.start, m.end)
-        # 7. a capitalised name the persons step did not list
+        # 8. a capitalised name the persons step did not list
         nm = _NAME_RE.search(phrase)
         if nm is not None:
             words = nm.group().split()
@@ -440,9 +440,7 @@ class _Context:
                 return Speaker(person.name, person.id, surface, start, end)
         return Speaker(None, None, surface, start, end)
 
-    def describe(
-        self, start: int, end: int, head: str, anchor: int, *, named_only: bool = False
-    ) -> Speaker:
+    def describe(self, start: int, end: int, head: str, anchor: int) -> Speaker:
         """A description with no named person behind it: the latest named person whose
         roles or aliases carry the head noun, else the latest speaker, else the latest
         person mentioned."""
@@ -943,18 +941,34 @@ def find_quotes(
     """
     cues = cues or QuoteCues.load()
     ctx = _Context(text, persons, mentions, cues, focus)
+    directs = _direct_candidates(text, cues, ctx, skip)
+    ctx.quoted = [
+        (d.open_pos if d.open_pos >= 0 else d.start, max(d.close_pos, d.end) + 1) for d in directs
+    ]
+    indirect = [
+        c
+        for c in _find_indirect(text, cues, ctx, skip)
+        if not ctx.in_quote(c.cue_start) and not ctx.in_quote(c.who[1] - 1)
+    ]
+    _resolve_speakers(text, cues, ctx, directs, indirect)
+    return _records(text, cues, ctx, directs, indirect)
+
+
+def _direct_candidates(
+    text: str, cues: QuoteCues, ctx: _Context, skip: Sequence[Any]
+) -> list[_Direct]:
+    """Quoted passages outside `skip`, trimmed; unclosed ones only after a cue, and none
+    nested inside another."""
     directs = [d for d in _scan_marks(text, cues, ctx) if not _inside(d.start, d.end, skip)]
     for d in directs:
         d.start, d.end = _trim(text, d.start, d.end)
-    directs = [d for d in directs if d.end > d.start]
-    # an opening mark never closed counts only after a cue ('X said: "...')
     directs = [
         d
         for d in directs
-        if d.close_pos >= 0 or _attribute_before(text, d, cues, ctx, 0) is not None
+        if d.end > d.start
+        and (d.close_pos >= 0 or _attribute_before(text, d, cues, ctx, 0) is not None)
     ]
-    # nested quotations inside others are not separate records
-    directs = [
+    return [
         d
         for d in directs
         if not any(
@@ -965,17 +979,13 @@ def find_quotes(
             for o in directs
         )
     ]
-    ctx.quoted = [
-        (d.open_pos if d.open_pos >= 0 else d.start, max(d.close_pos, d.end) + 1) for d in directs
-    ]
-    indirect = [
-        c
-        for c in _find_indirect(text, cues, ctx, skip)
-        if not ctx.in_quote(c.cue_start) and not ctx.in_quote(c.who[1] - 1)
-    ]
 
-    # Attribution pass, in text order so that pronouns see earlier speakers.
-    events: list[tuple[int, int, Any]] = []
+
+def _resolve_speakers(
+    text: str, cues: QuoteCues, ctx: _Context, directs: list[_Direct], indirect: list[_Indirect]
+) -> None:
+    """Find and resolve every speaker, in text order so that pronouns see earlier ones."""
+    events: list[tuple[int, int, int]] = []
     attributions: dict[int, tuple[tuple[int, int], str]] = {}
     prev_end = 0
     for i, d in enumerate(directs):
@@ -987,76 +997,78 @@ def find_quotes(
         if chosen is not None:
             attributions[i] = chosen
         prev_end = max(d.close_pos, d.end) + 1
-        events.append((chosen[0][0] if chosen else d.start, 0, ("d", i)))
-    for j, c in enumerate(indirect):
-        events.append((c.who[0], 1, ("i", j)))
-    events.sort(key=lambda e: (e[0], e[1]))
-    used_cues: list[tuple[int, int]] = [a[0] for a in attributions.values()]
-    for _pos, _order, (kind, idx) in events:
-        if kind == "d":
+        events.append((chosen[0][0] if chosen else d.start, 0, i))
+    events.extend((c.who[0], 1, j) for j, c in enumerate(indirect))
+    events.sort()
+    used = [who for who, _cue in attributions.values()]
+    for _pos, is_indirect, idx in events:
+        if not is_indirect:
             d = directs[idx]
             if idx in attributions:
                 (w_start, w_end), cue = attributions[idx]
-                d.speaker = ctx.resolve(
-                    w_start, w_end, anchor=d.open_pos if d.open_pos >= 0 else d.start
-                )
+                anchor = d.open_pos if d.open_pos >= 0 else d.start
+                d.speaker = ctx.resolve(w_start, w_end, anchor=anchor)
                 d.cue = cue if cue != ":" else None
                 d.attributed = d.speaker is not None
             if d.speaker is not None and d.speaker.mention is not None:
                 ctx.history.append((d.speaker.start, d.speaker))
-        else:
-            c = indirect[idx]
-            if _inside(
-                c.cue_start, c.cue_start + 1, [(s, e) for s, e in used_cues if s <= c.cue_start < e]
-            ):
-                continue
-            c.speaker = ctx.resolve(c.who[0], c.who[1], anchor=c.cue_start)
-            if c.speaker is not None:
-                ctx.history.append((c.speaker.start, c.speaker))
+            continue
+        c = indirect[idx]
+        if any(s <= c.cue_start < e for s, e in used):
+            continue  # the cue attributes a direct quotation
+        c.speaker = ctx.resolve(c.who[0], c.who[1], anchor=c.cue_start)
+        if c.speaker is not None:
+            ctx.history.append((c.speaker.start, c.speaker))
     ctx.history.sort(key=lambda h: h[0])
 
-    kept_indirect = _select_indirect([c for c in indirect if c.speaker is not None])
+
+def _records(
+    text: str, cues: QuoteCues, ctx: _Context, directs: list[_Direct], indirect: list[_Indirect]
+) -> tuple[Quote, ...]:
+    """Quote records: reported clauses (unless a quotation covers them), the quotations,
+    and quoted fragments of reported speech with the speaker of their clause."""
+    kept = _select_indirect([c for c in indirect if c.speaker is not None])
     out: list[Quote] = []
-    for c in kept_indirect:
-        covered = [d for d in directs if d.start - 2 <= c.start and c.end <= d.end + 2]
+    fragments: set[int] = set()
+    for c in kept:
         overlap = sum(
             min(c.end, d.end) - max(c.start, d.start)
             for d in directs
             if d.start < c.end and c.start < d.end
         )
-        if covered or overlap > 0.6 * (c.end - c.start):
+        if overlap > 0.6 * (c.end - c.start):  # 'According to him, "..."': one direct record
             for d in directs:
                 if d.start < c.end and c.start < d.end and not d.attributed:
                     d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
             continue
         out.append(_record(text, c.speaker, c.start, c.end, "indirect", c.cue))
-        for d in directs:  # quoted fragments inside reported speech
-            if c.start <= d.start and d.end <= c.end + 2 and not d.attributed:
-                if _words(text[d.start : d.end]) >= cues.min_words_fragment and not d.single:
+        for d in directs:
+            if c.start <= d.start and d.end <= c.end + 2:
+                fragments.add(id(d))
+                long_enough = _words(text[d.start : d.end]) >= cues.min_words_fragment
+                if not d.attributed and not d.single and long_enough:
                     d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
-                else:
-                    d.attributed = False
-                    d.cue = "fragment"
-    fragments_inside = {
-        id(d) for d in directs for c in kept_indirect if c.start <= d.start and d.end <= c.end + 2
-    }
-    for i, d in enumerate(directs):
+    for d in directs:
         if d.attributed:
             out.append(_record(text, d.speaker, d.start, d.end, "direct", d.cue))
-            continue
-        if id(d) in fragments_inside or d.close_pos < 0 or d.open_pos < 0:
-            continue
-        if (
-            not _starts_sentence(text, d, ctx)
-            or _words(text[d.start : d.end]) < cues.min_words_unattributed
-        ):
-            continue
-        speaker = _context_speaker(ctx, d, directs[:i])
-        if d.single and (speaker is None or speaker.name is None):
-            continue  # single marks without a speaker are too often not quotations
-        out.append(_record(text, speaker, d.start, d.end, "direct", None))
+        elif _standalone(text, d, cues, ctx) and id(d) not in fragments:
+            speaker = _context_speaker(ctx, d)
+            if d.single and (speaker is None or speaker.name is None):
+                continue  # single marks without a speaker are too often not quotations
+            out.append(_record(text, speaker, d.start, d.end, "direct", None))
     out.sort(key=lambda q: (q.start, q.end))
     return tuple(out)
+
+
+def _standalone(text: str, d: _Direct, cues: QuoteCues, ctx: _Context) -> bool:
+    """Whether a quotation with no cue stands as one: both marks, opening a sentence, and
+    long enough not to be a scare quote or a title."""
+    return (
+        d.close_pos >= 0
+        and d.open_pos >= 0
+        and _starts_sentence(text, d, ctx)
+        and _words(text[d.start : d.end]) >= cues.min_words_unattributed
+    )
 
 
 def _select_indirect(cands: list[_Indirect]) -> list[_Indirect]:
@@ -1088,7 +1100,7 @@ def _starts_sentence(text: str, d: _Direct, ctx: _Context) -> bool:
     return not before or before[-1] in '.!?:"”»'
 
 
-def _context_speaker(ctx: _Context, d: _Direct, earlier: Sequence[_Direct]) -> Speaker | None:
+def _context_speaker(ctx: _Context, d: _Direct) -> Speaker | None:
     """A quotation with no cue next to it continues the latest speaker nearby (split quotes,
     a quotation after 'X answered that ...')."""
     origin = d.open_pos
