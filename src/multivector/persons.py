@@ -312,7 +312,6 @@ class _P:
     mentions: list[_Ment] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     office: tuple[str, str] | None = None
-    strong_outside_skip: bool = False
 
     def surname_match(self, folded: str) -> bool:
         return any(surname_typo(s, folded) for s in self.surnames)
@@ -329,10 +328,12 @@ class _P:
         )
 
 
-def _cluster(doc: Doc, cands: Sequence[_Cand]) -> list[_P]:
+def _cluster(cands: Sequence[_Cand]) -> list[_P]:
     """Group the evidenced names: same surname (or a typo of it) and compatible given name."""
     persons: list[_P] = []
     for c in sorted(cands, key=lambda c: (not c.given, c.first)):
+        if not c.surname:
+            continue  # nothing left after folding (digits, symbols)
         matches = [p for p in persons if p.surname_match(c.surname)]
         if c.given:
             exact = [p for p in matches if p.givens and p.given_match(c.given)]
@@ -349,8 +350,6 @@ def _cluster(doc: Doc, cands: Sequence[_Cand]) -> list[_P]:
             target.givens.append(c.given[0])
         if c.surname not in target.surnames:
             target.surnames.append(c.surname)
-        if not doc.toks[c.first].skip:
-            target.strong_outside_skip = True
     return persons
 
 
@@ -584,7 +583,7 @@ def _attach_or_office(
             return
         chosen = next((p for p in persons if p.office == (d.noun, d.country)), None)
         if chosen is None:
-            chosen = _P(office=(d.noun, d.country), strong_outside_skip=True)
+            chosen = _P(office=(d.noun, d.country))
             persons.append(chosen)
     _attach(doc, lists, chosen, d)
 
@@ -667,7 +666,7 @@ def _canonical(doc: Doc, p: _P) -> tuple[str, str]:
 def _emit(doc: Doc, persons: Sequence[_P]) -> tuple[Person, ...]:
     kept = [
         p for p in persons
-        if p.mentions and p.strong_outside_skip and any(not m.skip for m in p.mentions)
+        if any(not m.skip for m in p.mentions)
     ]  # fmt: skip
     kept.sort(key=lambda p: min(m.start for m in p.mentions if not m.skip))
     out = []
@@ -712,7 +711,7 @@ def find_persons(
     lists = names or default_lists()
     spans = [(s.start, s.end) if hasattr(s, "start") else (s[0], s[1]) for s in skip]
     doc = document(text, mentions, spans)
-    persons = _cluster(doc, _candidates(doc, lists, extra))
+    persons = _cluster(_candidates(doc, lists, extra))
     _link(doc, lists, persons)
     name_toks = _collect_roles(doc, lists, persons)
     _bind(doc, lists, persons, _descriptions(doc, lists, persons, name_toks))
