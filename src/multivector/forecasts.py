@@ -86,7 +86,8 @@ class ForecastLexicon:
     def from_data(cls, data: Mapping[str, Any]) -> ForecastLexicon:
         cues, excl, span = data["cues"], data["exclude"], data["span"]
         adverbs = _words(excl.get("can_adverbs", ["also"]))
-        leads = data.get("horizon_settings", {}).get("leads", ["in"])
+        leads = [w.lower() for w in data.get("horizon_settings", {}).get("leads", ["in"])]
+        firsts = re.escape("".join(sorted({w[0] for w in leads})))
         kinds: dict[str, str] = {}
         for kind in ("modal", "reported", "intention", "expectation", "hedge"):
             for phrase in cues.get(kind, ()):
@@ -170,7 +171,9 @@ class ForecastLexicon:
             trailing_cuts=tuple(span.get("trailing_cuts", ())),
             split_re=split_re,
             horizon_re=re.compile(
-                rf"\b(?=(?:{_words(leads)})\b)(?:{'|'.join(parts)})" if parts else r"(?!x)x",
+                rf"(?<!\w)(?=[{firsts}])(?={trie_regex(leads)})(?:{'|'.join(parts)})"
+                if parts
+                else r"(?!x)x",
                 re.IGNORECASE,
             ),
             horizons=horizons,
@@ -453,8 +456,9 @@ def find_forecasts(
     skips = sorted(_span_of(s) for s in skip)
     cues: list[_Cue] = []
     for m in lex.cue_re.finditer(text):
-        phrase = re.sub(r"\s+", " ", m.group().lower())
-        if phrase in lex.lowercase_only and not m.group().islower():
+        raw = m.group()
+        phrase = " ".join(raw.lower().split())
+        if phrase in lex.lowercase_only and not raw.islower():
             continue
         cues.append(_Cue(m.start(), m.end(), phrase, lex.cue_kind.get(phrase, "modal")))
     horizons = [h for h in lex.horizon_re.finditer(text)]

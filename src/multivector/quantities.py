@@ -79,11 +79,16 @@ class QuantityLexicon:
         amount = rf"(?:(?:{syms})\s?)?\b(?:{digits}(?:\s?(?:{scalew})\b)?|{words}\b)"
         joiner = rf"(?:\s*[-–]\s*(?=[\d$€£¥₸₽₹])|\s+(?:{_alternation(range_words)})\s+)"
         time_sing = _alternation(k for k in units["time"] if not k.endswith("s"))
+        # A cheap first-character check skips most positions before the alternation is tried.
+        lead_words = [*cardinals, *scales, *ordinals, "the", "next", "last", "past", "coming"]
+        firsts = {w[0].lower() for w in lead_words}
+        symbols = {k[0] for k in units["currency_symbols"]}
+        lead = rf"(?=\d|[{re.escape(''.join(sorted(symbols)))}]|(?<!\w)[{''.join(sorted(firsts))}])"
         master = re.compile(
-            rf"(?P<yo>\b(?:the\s+)?(?:next|last|past|coming)\s+(?:{time_sing})\s+or\s+"
+            rf"{lead}(?:(?P<yo>\b(?:the\s+)?(?:next|last|past|coming)\s+(?:{time_sing})\s+or\s+"
             rf"(?:{_alternation(k for k, v in cardinals.items() if 1 < v < 10)})\b)"
             rf"|(?P<ord>\b(?:\d+(?:st|nd|rd|th)|{_alternation(ordinals)})\b)"
-            rf"|(?P<amt>{amount}(?:{joiner}{amount})?)",
+            rf"|(?P<amt>{amount}(?:{joiner}{amount})?))",
             re.IGNORECASE,
         )
         unit_words = {**units["measures"], **units["time"], **units["currency_words"]}
