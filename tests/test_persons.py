@@ -375,6 +375,18 @@ def test_speech_verb_finds_names_outside_the_lists() -> None:
     assert person.aliases == ("Zhaniya Tursunbekova", "Tursunbekova")
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Harsh V. Pant of the Observer Research Foundation said it mattered.", "Harsh V. Pant"),
+        ("Dauletbek Seitkali from the Eurasian Research Hub is confident.", "Dauletbek Seitkali"),
+        ('"Prices will fall," said Nilufar Rashidova, the mayor.', "Nilufar Rashidova"),
+    ],
+)  # fmt: skip
+def test_more_speaker_cues(text: str, name: str) -> None:
+    assert [p.name for p in persons(text)] == [name]
+
+
 def test_boilerplate_introduces_nobody_but_links_known_people() -> None:
     body = "Minister Lena Hartmann said taxes will fall. "
     teaser = "Other stories\nPaul Becker\nHartmann under pressure"

@@ -122,6 +122,22 @@ def _speech_after(doc: Doc, lists: NameLists, j: int) -> bool:
     return False
 
 
+def _skip_affiliation(doc: Doc, j: int) -> int:
+    """Last token of "of/from/at [the] Capitalised Words" right after token j, else j."""
+    toks, n, x = doc.toks, len(doc.toks), j + 1
+    if x >= n or toks[x].low not in ("of", "from", "at") or doc.gap(x) != " ":
+        return j
+    x += 1
+    if x < n and toks[x].low == "the":
+        x += 1
+    end = j
+    while x < n and doc.gap(x) == " " and (toks[x].cap or toks[x].low in ("of", "and", "for")):
+        if toks[x].cap:
+            end = x
+        x += 1
+    return end
+
+
 def _name_from(doc: Doc, lists: NameLists, seg: list[int], cued: bool) -> _Cand | None:
     """The person's name inside a segment of name-like tokens, if there is evidence."""
     toks = doc.toks
@@ -227,8 +243,8 @@ def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) ->
             and toks[first - 2].low in ORG_PREPOSITIONS
         )
     )
-    if len(words) >= 2 and not org_like and _speech_after(doc, lists, last):
-        return True
+    if len(words) >= 2 and not org_like and _speech_after(doc, lists, _skip_affiliation(doc, last)):
+        return True  # "X Y said", "X Y of the Z Institute said"
     appos = _apposition_start(doc, last)
     if appos is not None and read_role(doc, lists, appos, loose=True):
         return True  # "X, senior researcher at Y,"
