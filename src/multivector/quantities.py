@@ -227,6 +227,7 @@ def find_quantities(
     for m in lex.master.finditer(text):
         if spans and _in_skip(m.start(), m.end(), spans):
             continue
+        q: Quantity | None
         if m.group("yo"):
             q = _year_or_two(text, m, lex)
         elif m.group("ord"):
