@@ -199,6 +199,12 @@ DIRECT_CASES = [
         id="british-single-quotes",
     ),
     pytest.param(
+        "Lena Berg arrived. «Contracts are not electricity», she said later.",
+        BERG,
+        [("direct", "Contracts are not electricity", "Lena Berg")],
+        id="guillemets-adverb-after-verb",
+    ),
+    pytest.param(
         "The workers' union and the 'new' plan were discussed in Berg's office.",
         BERG,
         [],
@@ -355,6 +361,24 @@ INDIRECT_CASES = [
         {"Lena Berg": ("Berg",)},
         ("the law would pass", None, "said that"),
         id="pronoun-after-intro-clause-no-antecedent",
+    ),
+    pytest.param(
+        "Lena Berg, who retired in May, told the Daily Post she was disappointed.",
+        BERG,
+        ("she was disappointed", "Lena Berg", "told the Daily Post"),
+        id="told-outlet-no-that",
+    ),
+    pytest.param(
+        "Lena Berg said she was “cautiously hopeful”.",
+        BERG,
+        ("she was “cautiously hopeful”", "Lena Berg", "said"),
+        id="clause-ending-in-fragment",
+    ),
+    pytest.param(
+        "Diplomats familiar with the talks said the border was the main obstacle.",
+        {},
+        ("the border was the main obstacle", None, "said"),
+        id="unnamed-with-modifier",
     ),
     pytest.param(
         "Experts believe that the deal will hold.",
@@ -685,6 +709,7 @@ def test_cli_quotes_missing_db(tmp_path: Path) -> None:
 NEWS = Path(__file__).parent / "data" / "quote_news.toml"
 HELDOUT = Path(__file__).parent / "data" / "quote_news_heldout.toml"
 HELDOUT2 = Path(__file__).parent / "data" / "quote_news_heldout2.toml"
+HELDOUT3 = Path(__file__).parent / "data" / "quote_news_heldout3.toml"
 
 
 def news_articles(path: Path = NEWS) -> list[tuple[str, str, list[Person], dict]]:
@@ -731,7 +756,9 @@ def score_news(path: Path = NEWS) -> dict[str, tuple[int, int, int]]:
 
 
 @pytest.mark.parametrize(
-    "path", [NEWS, HELDOUT, HELDOUT2], ids=["tuning-set", "held-out-set", "held-out-set-2"]
+    "path",
+    [NEWS, HELDOUT, HELDOUT2, HELDOUT3],
+    ids=["tuning-set", "held-out-set", "held-out-set-2", "held-out-set-3"],
 )
 def test_own_news_articles_quality(path: Path) -> None:
     def f1(counts: tuple[int, int, int]) -> float:

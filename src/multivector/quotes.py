@@ -184,7 +184,8 @@ def _load_cues(path: str | None) -> QuoteCues:
         ),
         unnamed_re=re.compile(
             rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
-            rf"(?P<head>{unnamed})(?:\s+(?:in|at|from|of|with|for)\s+{_WHO})?$",
+            rf"(?P<head>{unnamed})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:in|at|from|of|with|for|to|on)"
+            rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
             re.IGNORECASE,
         ),
         state_tail_re=re.compile(
@@ -743,6 +744,8 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _I
     # "X told <outlet> that/,", "X said in an interview that", "X said: ..."
     if verb in ("told", "tells"):
         t = re.match(r"\s+(?P<to>[^,.;:\"“”]{1,60}?)(?:\s*,\s*(?:that\s+)?|\s+that\s+)", rest)
+        if t is None:  # 'told the Echo he was ...': an outlet, then the clause's subject
+            t = _TOLD_CLAUSE_RE.match(rest)
         if t is None or cues.topic_re.match(" " + t.group("to")):
             return None
         content = after + t.end()
@@ -770,7 +773,7 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _I
         elif cues.topic_re.match(rest) or verb in cues.that_verbs:
             return _trailing(text, m, verb, cues, ctx, rest)
         elif verb in cues.clause_verbs or verb in cues.object_verbs:
-            if re.match(r"\s*[,.;!?]|\s*$", rest):
+            if re.match(r"\s*[,.;!?]|\s*$", rest) or _TRAILING_REST.match(rest):
                 return _trailing(text, m, verb, cues, ctx, rest)
             if re.match(
                 r"\s+(?:in|on|at|during|after|before|while|to|with|for|from|as|by)\b", rest
@@ -793,6 +796,10 @@ def _quote_follows(rest: str) -> bool:
     return bool(re.match(r"\s*[\"“«”]", rest))
 
 
+_TOLD_CLAUSE_RE = re.compile(
+    r"\s+(?P<to>(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){1,4}|reporters\s+|journalists\s+)"
+    r"(?=(?:he|she|they|it|we|I|there|this|the|a|an|his|her|their|its)\s)"
+)
 _TRAILING_REST = re.compile(
     r"\s*(?:(?:in|on|at|during|after|before|while|when|as|from|to|with|for|by|last|this|"
     r"earlier|later|today|yesterday|recently)\b[^,;:\"“”]*)?[.!?]?\s*$"
@@ -1036,7 +1043,8 @@ def _records(
             for d in directs
             if d.start < c.end and c.start < d.end
         )
-        if overlap > 0.6 * (c.end - c.start):  # 'According to him, "..."': one direct record
+        opens = any(abs(d.start - c.start) <= 2 for d in directs)
+        if opens and overlap > 0.6 * (c.end - c.start):  # 'According to him, "..."': direct
             for d in directs:
                 if d.start < c.end and c.start < d.end and not d.attributed:
                     d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
