@@ -36,6 +36,8 @@ from multivector.records import Mention, Quote
             "Vietnam will keep balancing between the great powers",
         ),
         ("Increased cooperation with Japan is expected.", None),
+        ("Exports to Chile are projected to double.", None),
+        ("Trade with Laos will likely rise.", None),
         (
             "Due to the fact that the envoy served in Seoul, closer ties with Korea are expected.",
             "closer ties with Korea are expected",
