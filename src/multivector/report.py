@@ -11,6 +11,7 @@ caller passes in; with no `today`, the status is "unknown". No date is ever gues
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import defaultdict
@@ -680,14 +681,23 @@ def _people_section(db: ReadOnlyDB, chart: ChartWriter, links: Links,
     return section, people
 
 
-def vector_filter(db: ReadOnlyDB, vector: str) -> sa.ColumnElement[bool]:
-    """Statements whose JSON `vectors` list holds `vector` (bound parameter, any dialect)."""
-    s = t.statements
+def json_has(db: ReadOnlyDB, column: sa.ColumnElement[Any], value: str
+             ) -> sa.ColumnElement[bool]:
+    """Rows whose JSON list `column` holds the string `value` (a bound parameter).
+
+    SQLite stores the list as JSON text, in which a string element appears exactly as
+    `json.dumps(value)`, quotes included: a substring test is exact and much cheaper per
+    row than json_each. PostgreSQL: JSONB containment."""
     if db.is_sqlite:
-        each = sa.func.json_each(s.c.vectors).table_valued("value")
-        return sa.exists(sa.select(sa.literal(1)).select_from(each)
-                         .where(each.c.value == vector))
-    return sa.cast(s.c.vectors, sa.dialects.postgresql.JSONB).contains([vector])
+        return sa.func.instr(column, json.dumps(value)) > 0
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    return sa.cast(column, JSONB).contains([value])
+
+
+def vector_filter(db: ReadOnlyDB, vector: str) -> sa.ColumnElement[bool]:
+    """Statements assigned to `vector`."""
+    return json_has(db, t.statements.c.vectors, vector)
 
 
 def _evidence_section(db: ReadOnlyDB, names: Sequence[str], focus: str | None,

@@ -47,6 +47,7 @@ from .report import (
     ReportOptions,
     SummarySection,
     environment,
+    json_has,
     report_context,
     vector_filter,
 )
@@ -373,19 +374,23 @@ class Dashboard:
         return sa.and_(*conds)
 
     def _common(self, table: sa.Table, params: dict[str, str]) -> list[Any]:
-        a = t.articles
+        a = t.articles.alias("filtered")
         conds: list[Any] = []
         text = self._text_filter(table, params.get("q", ""))
         if text is not None:
             conds.append(text)
         if params.get("speaker"):
             conds.append(table.c.speaker.ilike(f"%{params['speaker']}%"))
+        about: list[Any] = []
         if params.get("source"):
-            conds.append(a.c.source.ilike(f"%{params['source']}%"))
+            about.append(a.c.source.ilike(f"%{params['source']}%"))
         if params.get("date_from"):
-            conds.append(a.c.published >= params["date_from"])
+            about.append(a.c.published >= params["date_from"])
         if params.get("date_to"):
-            conds.append(a.c.published <= params["date_to"] + "\uffff")
+            about.append(a.c.published <= params["date_to"] + "\uffff")
+        if about:  # correlated: one index lookup per candidate row, no scan of all articles
+            conds.append(sa.exists(sa.select(sa.literal(1)).select_from(a).where(
+                a.c.id == table.c.article_id, *about)))
         return conds
 
     def _search_statements(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
@@ -394,7 +399,7 @@ class Dashboard:
         if params.get("vector"):
             conds.append(vector_filter(self.db, params["vector"]))
         if params.get("partner"):
-            conds.append(_json_has(self.db, s.c.partners, params["partner"].upper()))
+            conds.append(json_has(self.db, s.c.partners, params["partner"].upper()))
         if params.get("domain"):
             conds.append(s.c.domain == params["domain"])
         if params.get("polarity"):
@@ -599,11 +604,6 @@ def highlight(text: str, spans: Sequence[Span]) -> Markup:
     return Markup("".join(out))
 
 
-def _json_has(db: ReadOnlyDB, column: sa.Column[Any], value: str) -> sa.ColumnElement[bool]:
-    if db.is_sqlite:
-        each = sa.func.json_each(column).table_valued("value")
-        return sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == value))
-    return sa.cast(column, sa.dialects.postgresql.JSONB).contains([value])
 
 
 def _speaker_href(speaker: str | None) -> str:
