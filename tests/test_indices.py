@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -138,3 +139,26 @@ def test_entropy_and_balance_edge_cases():
     assert entropy([1.0, 0.0]) == 0.0
     assert balance([0.5, 0.5], 2) == pytest.approx(1.0)
     assert balance([1.0], 1) == 0.0
+
+
+def test_seed_corpus_ranks_russia_first_with_china_and_the_west_and_reproduces(
+    runner, seeds_dir, tmp_path
+):
+    from multivector.cli import app
+
+    outputs = []
+    for name in ("first.db", "second.db"):
+        db = str(tmp_path / name)
+        analysed = runner.invoke(
+            app, ["analyze", str(seeds_dir), "--db", db, "--focus", "KAZ", "--no-progress"]
+        )
+        assert analysed.exit_code == 0, analysed.stderr
+        shown = runner.invoke(app, ["vectors", "--db", db, "--format", "json"])
+        assert shown.exit_code == 0, shown.stderr
+        outputs.append(shown.stdout)
+    assert outputs[0] == outputs[1]
+    (overall,) = [json.loads(line) for line in outputs[0].splitlines()]
+    assert overall["period"] == "all"
+    assert overall["top3"][0] == "RUSSIA"
+    assert set(overall["top3"]) == {"RUSSIA", "CHINA", "WEST"}
+    assert overall["articles"] == 5
