@@ -467,6 +467,14 @@ def test_missing_spacy_model_falls_back_to_rules() -> None:
     assert len(pipeline(article).persons) == 2
 
 
+def test_extra_candidates_from_a_model() -> None:
+    text = "On Monday Wanjiku Odhiambo opened the terminal. Odhiambo left early."
+    assert find_persons(text) == ()
+    start = text.index("Wanjiku")
+    (person,) = find_persons(text, extra=[(start, start + len("Wanjiku Odhiambo"))])
+    assert person.aliases == ("Wanjiku Odhiambo", "Odhiambo")
+
+
 def test_spacy_model_candidates() -> None:
     spacy = pytest.importorskip("spacy")
     models = [m for m in spacy.util.get_installed_models() if m.startswith("en_")]
