@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import numpy as np
 import sqlalchemy as sa
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 Period = Literal["all", "year", "quarter", "month"]
-ALL = "all"
+ALL: Final = "all"
 
 
 @dataclass(frozen=True)

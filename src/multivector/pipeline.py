@@ -74,7 +74,7 @@ class Pipeline:
     resources: Resources
 
     def __call__(self, article: Article) -> Extraction:
-        records: dict[str, tuple[Any, ...]] = {}
+        records: dict[str, Any] = {}
         for s in self.steps:
             records[s.provides] = tuple(s.func(article, records, self.resources))
         return Extraction(article=article, **records)

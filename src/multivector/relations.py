@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, get_args
 
 from .config import load_data
+from .errors import ConfigError
 from .pipeline import Resources, step
 from .records import (
     Article,
@@ -100,6 +101,12 @@ class RelationRules:
     @classmethod
     def load(cls, path: str | Path | None = None) -> RelationRules:
         data = load_data("relations.toml", path)
+        unknown = set(data["domains"]["order"]) - set(get_args(Domain))
+        if unknown:
+            raise ConfigError(
+                f"relations rules: unknown domain(s) {sorted(unknown)}; "
+                f"use {', '.join(get_args(Domain))}"
+            )
         tone = {str(k): float(v) for k, v in data["tone"].items()}
         mods = data["modifiers"]
         cues = sorted(data["modality"]["recommendation"], key=len, reverse=True)
@@ -124,7 +131,8 @@ def classify_domain(text: str, start: int, end: int, rules: RelationRules) -> Do
     if not counts:
         return "other"
     best = max(counts.values())
-    return next(d for d in rules.domain_order if counts.get(d) == best)  # type: ignore[return-value]
+    chosen = next(d for d in rules.domain_order if counts.get(d) == best)
+    return cast(Domain, chosen)  # RelationRules.load checked the names are Domain literals
 
 
 def score_tone(text: str, start: int, end: int, rules: RelationRules) -> float:
