@@ -205,6 +205,22 @@ DIRECT_CASES = [
         id="guillemets-adverb-after-verb",
     ),
     pytest.param(
+        '"We lead," Berg said, "and others follow." Omar Haddad argued that the opposite held.',
+        BERG_HADDAD,
+        [
+            ("direct", "We lead", "Lena Berg"),
+            ("direct", "and others follow.", "Lena Berg"),
+            ("indirect", "the opposite held", "Omar Haddad"),
+        ],
+        id="next-sentence-speaker-not-taken",
+    ),
+    pytest.param(
+        "Interview: “The port will not be sold”\nLena Berg spoke to us.",
+        BERG,
+        [("direct", "The port will not be sold", None)],
+        id="colon-label-is-no-speaker",
+    ),
+    pytest.param(
         "The workers' union and the 'new' plan were discussed in Berg's office.",
         BERG,
         [],
@@ -381,6 +397,18 @@ INDIRECT_CASES = [
         id="unnamed-with-modifier",
     ),
     pytest.param(
+        "Lena Berg of the Nordic Institute for Ports said the fees would rise.",
+        BERG,
+        ("the fees would rise", "Lena Berg", "said"),
+        id="affiliation-after-name",
+    ),
+    pytest.param(
+        "Abenov disagreed: the plan, he argued, helps exporters.",
+        {"Nurlan Abenov": ("Abenov",)},
+        ("the plan, he argued, helps exporters", "Nurlan Abenov", "argued"),
+        id="medial-pronoun-after-colon",
+    ),
+    pytest.param(
         "Experts believe that the deal will hold.",
         {},
         ("the deal will hold", None, "believe that"),
@@ -404,6 +432,8 @@ def test_indirect_quotes(text: str, people: dict, expected: tuple) -> None:
         pytest.param("Lena Berg spoke about inflation at length.", id="spoke-about"),
         pytest.param("Lena Berg clarified details of the plan.", id="clarified-details"),
         pytest.param("The United States and Canada signed the deal.", id="states-not-verb"),
+        pytest.param("In May, the government hopes to open the port.", id="hopes-to-is-no-report"),
+        pytest.param("The opposition claimed victory on Sunday night.", id="claimed-object"),
     ],
 )
 def test_topic_reports_are_not_quotes(text: str) -> None:

@@ -386,12 +386,15 @@ class _Context:
         return None
 
     def appositive(self, start: int, end: int) -> Speaker | None:
-        """The person a subject phrase names before a comma-set apposition or aside."""
+        """The person a subject phrase names before an apposition, an aside or an
+        affiliation ('X, 45, a researcher at Y,', 'X of the Y institute')."""
         for s, e, person in self.persons_in(start, end):
             if s < start or e > end:
                 continue
             rest = self.text[e:end]
-            if not rest.startswith(",") or re.search(r"\band\b|[;:\"“”«»]", rest):
+            if not re.match(r",|\s+(?:of|from|at|with)\s", rest):
+                continue  # 'X, the head of Y,' or 'X of the Y institute'
+            if re.search(r"\band\b|[;:\"“”«»]", rest):
                 continue
             if self.cues.verb_re.search(rest) or len(rest.split()) > 25:
                 continue
@@ -414,8 +417,13 @@ class _Context:
                 if plural and sp.person_id is not None:
                     return Speaker(None, None, surface, start, end)
                 return Speaker(sp.name, sp.person_id, surface, start, end)
-            if index == first or plural:
+            if plural:
                 continue
+            if index == first:  # 'Abenov disagreed: the plan, he argued, ...'
+                colon = self.text.rfind(":", s_start, origin)
+                if colon < 0:
+                    continue
+                limit = colon
             people = [
                 c
                 for c in self.persons_in(s_start, limit)
@@ -705,7 +713,9 @@ def _find_indirect(
         end = _clause_end(text, m.end(), s_end)
         if re.match(r"(?:and|but|while|as)\b", text[m.end() :]):
             end = m.start()  # '<clause>, officials said on Monday, and ...'
-        found.append(_Indirect(s_start, end, cue, m.start(group), m.span(group)))
+        colon = text.rfind(":", s_start, m.start())
+        start = _skip_space(text, colon + 1) if colon >= 0 else s_start
+        found.append(_Indirect(start, end, cue, m.start(group), m.span(group)))
     for m in cues.noun_re.finditer(text):
         owner = _OWNER_RE.search(text, max(0, m.start() - 60), m.start())
         if owner is None:
@@ -801,7 +811,7 @@ _TOLD_CLAUSE_RE = re.compile(
     r"(?=(?:he|she|they|it|we|I|there|this|the|a|an|his|her|their|its)\s)"
 )
 _TRAILING_REST = re.compile(
-    r"\s*(?:(?:in|on|at|during|after|before|while|when|as|from|to|with|for|by|last|this|"
+    r"\s*(?:(?:in|on|at|during|after|before|while|when|as|from|with|for|by|last|this|"
     r"earlier|later|today|yesterday|recently)\b[^,;:\"“”]*)?[.!?]?\s*$"
 )
 
@@ -821,6 +831,9 @@ def _trailing(
     who = (comma + 1, m.start())
     if len(text[who[0] : who[1]].split()) > 6:
         return None
+    prefix = cues.prefix_re.match(text, s_start)
+    if (prefix is not None and prefix.end() > comma) or re.search(r"[:;]", text[s_start:comma]):
+        return None  # 'According to him, the government hopes ...' is no clause of its own
     return _Indirect(s_start, comma, verb, m.start(), who)
 
 
@@ -875,6 +888,8 @@ def _attribute_after(
     seg = text[start:limit]
     if seg.startswith(","):  # '"...", he said' - the comma outside the marks
         seg, start = seg[1:], start + 1
+    if text[q.close_pos - 1 : q.close_pos] == "." and not re.match(r"\s*[a-z]", seg):
+        return None  # '..." She added ...' starts a new sentence
     nxt = re.search(r"[\"“”«»]", seg)
     if nxt is not None:
         seg = seg[: nxt.start()]
@@ -1015,6 +1030,8 @@ def _resolve_speakers(
                 (w_start, w_end), cue = attributions[idx]
                 anchor = d.open_pos if d.open_pos >= 0 else d.start
                 d.speaker = ctx.resolve(w_start, w_end, anchor=anchor)
+                if cue == ":" and d.speaker is not None and d.speaker.person_id is None:
+                    d.speaker = None  # 'Interview: "..."' - a label, not a speaker
                 d.cue = cue if cue != ":" else None
                 d.attributed = d.speaker is not None
             if d.speaker is not None and d.speaker.mention is not None:
