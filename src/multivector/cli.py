@@ -118,9 +118,27 @@ GazetteerOpt = Annotated[
     ),
 ]
 
+SpacyModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--spacy-model",
+        help="An installed spaCy model with an 'ner' component whose PERSON entities add to the "
+        "rule-based person finder (e.g. en_core_web_sm). Default: rules and name lists only.",
+    ),
+]
 
-def _pipeline(focus: str | None, vectors: str | None, gazetteer: list[Path] | None) -> Any:
-    options: dict[str, Any] = {"vectors": vectors, "gazetteer": tuple(gazetteer or ())}
+
+def _pipeline(
+    focus: str | None,
+    vectors: str | None,
+    gazetteer: list[Path] | None,
+    spacy_model: str | None = None,
+) -> Any:
+    options: dict[str, Any] = {
+        "vectors": vectors,
+        "gazetteer": tuple(gazetteer or ()),
+        "spacy_model": spacy_model,
+    }
     return build_pipeline(resources=api.make_resources(focus=focus, **options))
 
 
@@ -185,6 +203,7 @@ def analyze(
     scheduler: SchedulerOpt = None,
     vectors: VectorsOpt = None,
     gazetteer: GazetteerOpt = None,
+    spacy_model: SpacyModelOpt = None,
     report: Annotated[
         Path | None,
         typer.Option(
@@ -202,7 +221,7 @@ def analyze(
     """
     try:
         options = _ingest_options(max_size, published, boilerplate)
-        pipeline = _pipeline(focus, vectors, gazetteer)
+        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
         with Store(db) as store, _progress(progress and err.is_terminal, "Analysing") as listener:
             summary = api.analyze(
                 paths,
@@ -249,6 +268,7 @@ def extract(
     scheduler: SchedulerOpt = None,
     vectors: VectorsOpt = None,
     gazetteer: GazetteerOpt = None,
+    spacy_model: SpacyModelOpt = None,
 ) -> None:
     """Print one JSON object per article with everything extracted from it; stores nothing.
 
@@ -265,7 +285,7 @@ def extract(
             raise _fail(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
     try:
         options = _ingest_options(max_size, published, boilerplate)
-        pipeline = _pipeline(focus, vectors, gazetteer)
+        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
         skipped = 0
         with out.open("w", encoding="utf-8") if out else _stdout() as sink:
             for result in api.extract(
@@ -319,6 +339,7 @@ def evaluate(
     focus: FocusOpt = None,
     vectors: VectorsOpt = None,
     gazetteer: GazetteerOpt = None,
+    spacy_model: SpacyModelOpt = None,
 ) -> None:
     """Score extraction against hand annotations: precision, recall and F1 per record type.
 
@@ -332,7 +353,7 @@ def evaluate(
 
     try:
         gold_records = ev.load_gold(gold)
-        pipeline = _pipeline(focus, vectors, gazetteer)
+        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
         predictions = (
             r.to_json() for r in api.extract(paths, pipeline=pipeline) if not isinstance(r, Skip)
         )
