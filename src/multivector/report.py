@@ -406,17 +406,31 @@ def _balance_section(periods: list[Any], names: Sequence[str], chart: ChartWrite
                         subplot_titles=("Stacked shares of attention",
                                         "Each vector's share with its 95% interval"))
     by_name = [{f.vector: f for f in p.vectors} for p in dated]
+    single = len(labels) == 1  # one period: bars and error bars, since areas need two points
     for name in names:
         figs = [figures[name] for figures in by_name]
         values = [f.share.value or 0.0 for f in figs]
-        fig.add_trace(go.Scatter(
-            x=labels, y=values, name=name, stackgroup="shares", mode="lines+markers",
-            line={"color": colours[name]}, legendgroup=name,
-            hovertemplate=f"{name}: %{{y:.1%}}<extra></extra>",
-        ), row=1, col=1)
+        hover = f"{name}: %{{y:.1%}}<extra></extra>"
+        if single:
+            fig.add_trace(go.Bar(x=labels, y=values, name=name, legendgroup=name,
+                                 marker_color=colours[name], hovertemplate=hover), row=1, col=1)
+        else:
+            fig.add_trace(go.Scatter(
+                x=labels, y=values, name=name, stackgroup="shares", mode="lines+markers",
+                line={"color": colours[name]}, legendgroup=name, hovertemplate=hover,
+            ), row=1, col=1)
         lows = [f.share.low if f.share.low is not None else (f.share.value or 0.0) for f in figs]
         highs = [f.share.high if f.share.high is not None else (f.share.value or 0.0)
                  for f in figs]
+        if single:
+            fig.add_trace(go.Scatter(
+                x=[name], y=values, mode="markers", showlegend=False, legendgroup=name,
+                marker={"color": colours[name], "size": 9}, hovertemplate=hover,
+                error_y={"type": "data", "array": [h - v for h, v in zip(highs, values,
+                                                                          strict=True)],
+                         "arrayminus": [v - lo for lo, v in zip(lows, values, strict=True)]},
+            ), row=2, col=1)
+            continue
         fig.add_trace(go.Scatter(x=labels, y=highs, mode="lines", line={"width": 0},
                                  showlegend=False, legendgroup=name, hoverinfo="skip"),
                       row=2, col=1)
@@ -432,11 +446,21 @@ def _balance_section(periods: list[Any], names: Sequence[str], chart: ChartWrite
     fig.update_yaxes(tickformat=".0%", row=1, col=1)
     fig.update_yaxes(tickformat=".0%", row=2, col=1)
     fig.update_xaxes(type="category")
-    fig.update_layout(height=560, legend={"orientation": "h", "y": -0.08})
+    if single:  # the lower panel lists the vectors side by side, each with its interval
+        fig = _unshare_x(fig)
+    fig.update_layout(height=560, legend={"orientation": "h", "y": -0.08}, barmode="stack")
     return BalanceSection(
         chart=chart(fig, "chart-balance"), periods=tuple(labels), note=note,
         evidence=tuple(Link(n, links.vector(n)) for n in names),
     )
+
+
+def _unshare_x(fig: go.Figure) -> go.Figure:
+    """Let the lower panel have its own categories (vector names instead of the period)."""
+    fig.layout.xaxis.matches = None
+    fig.layout.xaxis2.matches = None
+    fig.update_xaxes(showticklabels=True, row=1, col=1)
+    return fig
 
 
 def _profile_section(whole: Any, names: Sequence[str], chart: ChartWriter,
@@ -515,6 +539,14 @@ def _index_section(periods: list[Any], names: Sequence[str], chart: ChartWriter,
     def band(values: list[Any], colour: str, secondary: bool, name: str) -> None:
         highs = [v.high if v.high is not None else v.value for v in values]
         lows = [v.low if v.low is not None else v.value for v in values]
+        if len(labels) == 1:  # a band needs two points: an error bar instead
+            v = values[0]
+            error = {"type": "data", "array": [(highs[0] or 0) - (v.value or 0)],
+                     "arrayminus": [(v.value or 0) - (lows[0] or 0)]}
+            fig.add_trace(go.Scatter(x=labels, y=[v.value], mode="markers", name=name,
+                                     marker={"color": colour, "size": 10}, error_y=error),
+                          secondary_y=secondary)
+            return
         fig.add_trace(go.Scatter(x=labels, y=highs, mode="lines", line={"width": 0},
                                  showlegend=False, hoverinfo="skip"), secondary_y=secondary)
         fig.add_trace(go.Scatter(x=labels, y=lows, mode="lines", line={"width": 0},
