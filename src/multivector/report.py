@@ -637,8 +637,8 @@ def _forecast_section(db: ReadOnlyDB, today: date | None, chart: ChartWriter, li
                            showarrow=False, yanchor="bottom")
     if not windowed:
         counts: dict[str, int] = defaultdict(int)
-        for r in out:
-            counts[r.speaker] += 1
+        for row in out:
+            counts[row.speaker] += 1
         fig.add_trace(go.Bar(x=list(counts), y=list(counts.values()), name="forecasts",
                              marker_color="#1f77b4"))
         title = "Forecasts per speaker (none states a time window)"

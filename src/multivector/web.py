@@ -361,7 +361,7 @@ class Dashboard:
             return [sa.literal_column(f"{table.name}.rowid")]
         return list(table.primary_key.columns)
 
-    def _text_filter(self, table: sa.Table, q: str) -> sa.ColumnElement[bool] | None:
+    def _text_filter(self, table: sa.Table, q: str) -> Any:
         words = fts_query(q)
         if not words:
             return None
