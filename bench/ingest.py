@@ -204,6 +204,13 @@ def measure(mode: str, paths: list[Path], *, trace: bool, db: Path | None = None
     return result  # type: ignore[no-any-return]
 
 
+def _remove_db(db: Path | None) -> None:
+    """Start each store run empty (a kept folder may hold one from an earlier run)."""
+    if db is not None:
+        for path in db.parent.glob(db.name + "*"):
+            path.unlink()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="articles (default 100,000)")
@@ -245,13 +252,13 @@ def main(argv: list[str] | None = None) -> None:
                     paths = inputs(root, layout, n, unit=sizes[0])
                     megabytes = input_bytes(paths) / 1e6
                     db = root / f"bench-{layout}-{n}.db" if mode == "store" else None
+                    _remove_db(db)
                     timed = measure(mode, paths, trace=False, db=db)
                     heap = None
                     if not args.no_tracemalloc:
-                        if db is not None:
-                            for extra in db.parent.glob(db.name + "*"):
-                                extra.unlink()
+                        _remove_db(db)
                         heap = measure(mode, paths, trace=True, db=db).peak_traced_mb
+                    _remove_db(db)
                     heap_text = f"{heap:8.1f}MB" if heap is not None else f"{'-':>10}"
                     print(
                         f"{mode:<7}{layout:<7}{timed.articles:>9,}{megabytes:>7.1f}"
