@@ -145,6 +145,8 @@ def test_person_then_article_highlights(page: Any, server: str, tmp_path: Path) 
     page.wait_for_url("**/person/**")
     assert page.inner_text("h2.person-name") == "Daniyar Omarov"
     assert "foreign minister" in page.inner_text("table.roles")
+    page.wait_for_selector("#chart-person .main-svg")
+    assert page.evaluate("document.getElementById('chart-person').data.length") == 2
     page.click("table.quotes a")
     page.wait_for_url("**/article/**#q-*")
     quote = page.locator("#article-text mark.quote")

@@ -163,6 +163,8 @@ def test_person_page_has_roles_quotes_and_forecasts(client: Client) -> None:
     assert [q["published"] for q in data["quotes"]] == ["2023-02-14", "2023-08-03"]
     assert [f["horizon"] for f in data["forecasts"]] == ["2026", "five years", "2030"]
     assert data["forecasts"][0]["window"] == "2026-01-01 → 2026-12-31"
+    html = client.get("/person/aigerim-sadykova").text
+    assert 'id="chart-person"' in html and '"x":["2023","2024"]' in html.replace(" ", "")
 
 
 class _Marks(HTMLParser):

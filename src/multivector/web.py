@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import plotly.graph_objects as go
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -38,6 +39,7 @@ from .errors import MultivectorError, StoreError
 from .queries import ReadOnlyDB, open_readonly, rows, sentence
 from .report import (
     BalanceSection,
+    ChartWriter,
     DomainSection,
     ForecastSection,
     IndexSection,
@@ -175,6 +177,7 @@ class PersonPage:
     roles: tuple[PersonRole, ...]
     quotes: tuple[PersonQuote, ...]
     forecasts: tuple[PersonForecast, ...]
+    chart: Markup
     pager: Pager
     api_href: str
 
@@ -499,9 +502,31 @@ class Dashboard:
                 article_title=r["title"] or r["doc"], published=r["published"] or "undated",
                 href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"))
                 for r in forecast_rows),
+            chart=self._person_chart(key, sorted(names)),
             pager=Pager(limit, offset, 0, "", ""), api_href="",
         )
         return page, len(quote_rows) > limit
+
+    def _person_chart(self, key: str, names: Sequence[str]) -> Markup:
+        """Quotes and forecasts per publication year (undated articles: 'undated')."""
+        q, f, a = t.quotes, t.forecasts, t.articles
+        year = sa.func.coalesce(sa.func.substr(a.c.published, 1, 4), "undated").label("year")
+        by_speaker = sa.and_(q.c.person_key.is_(None), q.c.speaker == key)
+        series = {}
+        for label, table, cond in (
+            ("quotes", q, sa.or_(q.c.person_key == key, by_speaker)),
+            ("forecasts", f, f.c.speaker.in_(names)),
+        ):
+            found = rows(self.db, sa.select(year, sa.func.count().label("n"))
+                         .select_from(table).join(a, a.c.id == table.c.article_id)
+                         .where(cond).group_by(year))
+            series[label] = {r["year"]: r["n"] for r in found}
+        years = sorted({y for counts in series.values() for y in counts})
+        fig = go.Figure([go.Bar(x=years, y=[counts.get(y, 0) for y in years], name=label)
+                         for label, counts in series.items()])
+        fig.update_layout(height=260, barmode="group", xaxis={"type": "category"},
+                          title="Quotes and forecasts per year of publication")
+        return ChartWriter(inline_js=False)(fig, "chart-person")
 
     def people(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
         p, ap = t.persons, t.article_persons
