@@ -259,14 +259,18 @@ def articles_of(corpus: list[str]) -> list:
     ]
 
 
+CPU: dict[str, float] = {}  # CPU seconds of the last timed runs, to see past a busy machine
+
+
 def time_pipeline(articles: list) -> float:
     from multivector.pipeline import build_pipeline
 
     pipeline = build_pipeline()
     pipeline(articles[0])  # load resources outside the timing
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for article in articles:
         pipeline(article)
+    CPU["serial"] = time.process_time() - cpu
     return time.perf_counter() - start
 
 
@@ -291,11 +295,13 @@ def time_workers(articles: list, workers: int) -> tuple[float, float]:
     with Engine(build_pipeline(), workers=workers) as engine:
         # every worker builds its pipeline and loads its resources before the clock starts
         engine.client.run(worker_pipeline, PipelineSpec.of(engine.pipeline))
+        cpu = sum(engine.client.run(time.process_time).values())
         ready = time.perf_counter()
         jobs = ((i, articles[i : i + 200]) for i in range(0, len(articles), 200))
         for _ in engine.map(jobs):
             pass
         done = time.perf_counter()
+        CPU["workers"] = sum(engine.client.run(time.process_time).values()) - cpu
     return ready - start, done - ready
 
 
@@ -408,6 +414,12 @@ def main() -> None:
             f"  extraction: {n_words / t_par:,.0f} words/s, speed-up x{t_pipe / t_par:.2f} "
             f"over 1 core (cluster start-up {startup:.1f} s, not included)"
         )
+        if "serial" in CPU and "workers" in CPU:
+            print(
+                f"  CPU: workers {CPU['workers']:.1f} s in all vs {CPU['serial']:.1f} s serial "
+                f"(overhead x{CPU['workers'] / CPU['serial']:.2f}); wall-clock speed-up needs "
+                f"{args.workers} idle cores"
+            )
 
     if not args.no_memory:
         print("\nstreaming analyze (child process, SQLite, JSONL shards of 1000 articles)")
