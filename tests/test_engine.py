@@ -19,10 +19,11 @@ from multivector.cli import app
 from multivector.engine import Engine, PipelineSpec, extract_batch, worker_pipeline
 from multivector.pipeline import Resources, build_pipeline
 from multivector.records import Extraction, Skip
-from scale_corpus import dump, write_corpus
+from scale_corpus import db_url, dump, write_corpus
 
 distributed = pytest.importorskip("distributed", reason="Dask not installed (multivector[scale])")
 # distributed's own servers leave sockets to the garbage collector at shutdown
+__all__ = ["db_url"]  # the fixture, parametrised over SQLite and PostgreSQL
 pytestmark = pytest.mark.filterwarnings(
     "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
 )
@@ -79,10 +80,11 @@ def test_extract_on_cluster_equals_serial(corpus: Path, scheduler: str) -> None:
 
 
 def test_analyze_on_cluster_stores_the_same_database(
-    corpus: Path, scheduler: str, tmp_path: Path
+    corpus: Path, scheduler: str, tmp_path: Path, db_url: str
 ) -> None:
+    """The one writer may be SQLite or PostgreSQL: same rows as a serial SQLite run."""
     serial_db = f"sqlite:///{tmp_path / 'serial.db'}"
-    dask_db = f"sqlite:///{tmp_path / 'dask.db'}"
+    dask_db = db_url
     serial = api.analyze([corpus], db=serial_db, batch_size=4)
     seen: list[str] = []
     parallel = api.analyze(

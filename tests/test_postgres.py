@@ -7,11 +7,9 @@ and sets it); each test then gets a fresh database of its own on that server.
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,39 +20,14 @@ from multivector import api
 from multivector.cli import app
 from multivector.records import Article, Extraction, Mention
 from multivector.store import MIGRATIONS, Store, database_url, metadata
-from scale_corpus import dump, write_corpus
+from scale_corpus import db_url, dump, write_corpus
 
-PG_URL = os.environ.get("MULTIVECTOR_TEST_PG")
+__all__ = ["db_url"]  # the fixture, parametrised over SQLite and PostgreSQL
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("corpus"))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a fresh database on the test server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL not configured: set MULTIVECTOR_TEST_PG (scripts/test does)")
-    server = sa.engine.make_url(database_url(PG_URL))
-    name = f"mv_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at {PG_URL} unusable: {str(exc).splitlines()[0]}")
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def test_plain_postgresql_url_uses_psycopg() -> None:
