@@ -309,7 +309,9 @@ def peak_rss(corpus: Path, db: Path) -> tuple[int, float, str]:
     """(peak RSS bytes, seconds, summary) of `analyze` in a child process."""
     code = (
         "import sys, multivector as mv; s = mv.analyze([sys.argv[1]], db=sys.argv[2]); "
-        "print(s.read, s.added, dict(s.records))"
+        "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')] or ['? 0']; "
+        "print(f'RSS at the end {int(rss[0].split()[1]) / 1000:.1f} MB;', s.read, 'read,', "
+        "s.added, 'added,', sum(s.records.values()), 'records')"
     )
     start = time.perf_counter()
     child = subprocess.Popen(
@@ -431,7 +433,7 @@ def main() -> None:
                 results[n] = rss
                 print(
                     f"  {n:>8,} articles: peak RSS {rss / 1e6:7.1f} MB, {seconds:7.1f} s "
-                    f"({n / seconds:,.0f} articles/s end to end)  [{summary[:80]}]"
+                    f"({n / seconds:,.0f} articles/s end to end)\n            {summary}"
                 )
         ratio = results[args.n_large] / results[args.n_small]
         verdict = "meets" if ratio <= 1.2 else "MISSES"
