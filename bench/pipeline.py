@@ -306,23 +306,30 @@ def time_workers(articles: list, workers: int) -> tuple[float, float]:
 
 
 def peak_rss(corpus: Path, db: Path) -> tuple[int, float, str]:
-    """(peak RSS bytes, seconds, summary) of `analyze` in a child process."""
+    """(peak RSS bytes, seconds, summary) of `analyze` in a child process.
+
+    The peak is the child's own VmHWM: getrusage's ru_maxrss would also count the pages of
+    this (large) parent process that a forked child holds until it execs.
+    """
     code = (
         "import sys, multivector as mv; s = mv.analyze([sys.argv[1]], db=sys.argv[2]); "
-        "rss = [l for l in open('/proc/self/status') if l.startswith('VmRSS')] or ['? 0']; "
-        "print(f'RSS at the end {int(rss[0].split()[1]) / 1000:.1f} MB;', s.read, 'read,', "
-        "s.added, 'added,', sum(s.records.values()), 'records')"
+        "mem = dict(l.split(':') for l in open('/proc/self/status') if l.startswith('Vm')); "
+        "kb = lambda k: int(mem[k].split()[0]); "
+        "print(kb('VmHWM')); "
+        "print(f\"RSS at the end {kb('VmRSS') / 1000:.1f} MB;\", s.read, 'read,', s.added, "
+        "'added,', sum(s.records.values()), 'records')"
     )
     start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-c", code, str(corpus), str(db)], stdout=subprocess.PIPE, text=True
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(corpus), str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    output = child.stdout.read() if child.stdout else ""
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"analyze child failed with status {status}")
-    child.returncode = 0
-    return usage.ru_maxrss * 1024, time.perf_counter() - start, output.strip()
+    if done.returncode != 0:
+        raise SystemExit(f"analyze child failed:\n{done.stderr}")
+    peak_kb, summary = done.stdout.split("\n", 1)
+    return int(peak_kb) * 1000, time.perf_counter() - start, summary.strip()
 
 
 def _module(filename: str) -> str:
