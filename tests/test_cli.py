@@ -242,3 +242,12 @@ def test_killed_run_resumed_equals_uninterrupted_run(tmp_path, db_dump):
     assert killed.keys() == clean_rows.keys()
     differ = [table for table in clean_rows if killed[table] != clean_rows[table]]
     assert differ == [], f"tables differ after the resumed run: {differ}"
+
+
+def test_articles_table_prints_titles_verbatim(runner, write_file, tmp_db):
+    title = "[bold]Ferry[/bold] talks :ship: resume"
+    path = write_file("a.txt", title + "\nNorland and Ostravia met on Monday.\n")
+    runner.invoke(app, ["analyze", str(path), "--db", str(tmp_db), "--no-progress"])
+    table = runner.invoke(app, ["articles", "--db", str(tmp_db)])
+    assert table.exit_code == 0, table.stderr
+    assert title in table.stdout

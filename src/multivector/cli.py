@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import api
 from .clean import ChromeRules
@@ -617,7 +618,8 @@ def emit_rows(rows: list[dict[str, Any]], columns: list[str], format: str, *, ti
         for column in columns:
             table.add_column(column)
         for row in rows:
-            table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+            # Text, not str: a title like "[red]x" or ":flag:" is data, not rich markup/emoji
+            table.add_row(*(Text("" if row[c] is None else str(row[c])) for c in columns))
         Console(width=200).print(table)
     else:
         raise _fail(f"--format {format!r} is not supported; use table, json or csv")
