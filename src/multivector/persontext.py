@@ -8,7 +8,7 @@ Name", "Name, senior researcher at Y", "Name was appointed minister of Z").
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -114,58 +114,104 @@ def _headline(text: str, toks: Sequence[Tok]) -> bool:
 
 
 def _cover(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[int]:
-    """For each position (sorted), the index of the span (sorted, disjoint) holding it, or -1."""
-    out, k, n = [], 0, len(spans)
-    for pos in starts:
-        while k < n and spans[k][1] <= pos:
-            k += 1
-        out.append(k if k < n and spans[k][0] <= pos else -1)
+    """For each position (sorted), the index of the first span ending after it, if that span
+    holds it, else -1.
+
+    Filled span by span with bisect rather than token by token, since an article has far
+    fewer spans than tokens. A position is owned by span k when every earlier span ends at or
+    before it (`reach`) and span k ends after it; it is labelled k when span k starts at or
+    before it. For sorted disjoint spans that is simply the span holding the position.
+    """
+    out = [-1] * len(starts)
+    reach = 0
+    for k, (s, e) in enumerate(spans):
+        lo, hi = bisect_left(starts, max(reach, s)), bisect_left(starts, e)
+        if lo < hi:
+            out[lo:hi] = [k] * (hi - lo)
+        reach = max(reach, e)
     return out
 
 
+def _actors(
+    starts: Sequence[int], ends: Sequence[int], ordered: Sequence[Mention]
+) -> list[str | None]:
+    """For each token, the actor of the mention it overlaps (the first one, in start order,
+    that ends after the token starts), else None; filled mention by mention with bisect."""
+    out: list[str | None] = [None] * len(starts)
+    reach = 0
+    for m in ordered:
+        lo = max(bisect_left(starts, reach), bisect_right(ends, m.start))
+        hi = bisect_left(starts, m.end)
+        if lo < hi:
+            out[lo:hi] = [m.actor] * (hi - lo)
+        reach = max(reach, m.end)
+    return out
+
+
+def _possessives(starts: list[int], ends: list[int], words: list[str]) -> list[bool]:
+    """Strip a possessive 's from the tokens that end with one (in place); which ones did."""
+    poss = [w.endswith(("'s", "’s")) and len(w) > 2 for w in words]
+    if True in poss:
+        for n in (n for n, p in enumerate(poss) if p):
+            ends[n] -= 2
+            words[n] = words[n][:-2]
+    return poss
+
+
+def _headline_paras(text: str, toks: Sequence[Tok], para_of: Sequence[int]) -> frozenset[int]:
+    """Paragraphs written as headlines; a paragraph's tokens are one run, since para_of is
+    non-decreasing."""
+    out, lo, n = set(), 0, len(toks)
+    while lo < n:
+        para = para_of[lo]
+        hi = bisect_right(para_of, para, lo)
+        if _headline(text, toks[lo:hi]):
+            out.add(para)
+        lo = hi
+    return frozenset(out)
+
+
 def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, int]]) -> Doc:
-    """Tokens with their sentence, paragraph, quote, skip and actor labels, in one sweep each."""
+    """Tokens with their sentence, paragraph, quote, skip and actor labels.
+
+    Built column by column (positions, words, then each label filled span by span with
+    bisect), and only then zipped into `Tok`s: one Python step per token instead of several.
+    """
     paragraphs = paragraph_spans(text)
     sent_starts = [s for s, _ in sentence_spans(text)]
     para_starts = [s for s, _ in paragraphs]
     ordered = sorted(mentions, key=lambda m: m.start)
-    toks: list[Tok] = []
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        word = match.group()
-        poss = word.endswith(("'s", "’s")) and len(word) > 2
-        if poss:
-            end -= 2
-            word = word[:-2]
-        toks.append(Tok(start, end, word, word.casefold(), word[0].isupper(), poss))
-    starts = [t.start for t in toks]
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
+    words = [text[s:e] for s, e in spans]
+    poss = _possessives(starts, ends, words)
     quotes = _quote_spans(text, paragraphs)
     skips = sorted((int(s), int(e)) for s, e in skip)
-    in_quote = _cover(starts, quotes)
-    in_skip = _cover(starts, _merge_spans(skips))
-    sent_of = _cover(starts, _intervals(sent_starts, len(text)))
     para_of = _cover(starts, _intervals(para_starts, len(text)))
-    mention_spans = [(m.start, m.end) for m in ordered]
-    by_para: dict[int, list[Tok]] = {}
-    k = 0
-    for n, tok in enumerate(toks):
-        tok.sent, tok.para, tok.quote, tok.skip = (
-            sent_of[n],
-            para_of[n],
-            in_quote[n],
-            in_skip[n] >= 0,
+    actors = _actors(starts, ends, ordered)
+    toks = list(
+        map(
+            Tok,
+            starts,
+            ends,
+            words,
+            [w.casefold() for w in words],
+            [w[0].isupper() for w in words],
+            poss,
+            _cover(starts, _intervals(sent_starts, len(text))),
+            para_of,
+            _cover(starts, quotes),
+            actors,
+            [a is not None for a in actors],
+            [k >= 0 for k in _cover(starts, _merge_spans(skips))],
         )
-        by_para.setdefault(tok.para, []).append(tok)
-        # a token overlapping a mention is part of an actor's name, never a person
-        while k < len(ordered) and mention_spans[k][1] <= tok.start:
-            k += 1
-        if k < len(ordered) and mention_spans[k][0] < tok.end:
-            tok.masked, tok.actor = True, ordered[k].actor
+    )
     return Doc(
         text=text,
         toks=toks,
-        headline_paras=frozenset(p for p, ts in by_para.items() if _headline(text, ts)),
-        lower_words=frozenset(t.text for t in toks if t.text[0].islower()),
+        headline_paras=_headline_paras(text, toks, para_of),
+        lower_words=frozenset(w for w in words if w[0].islower()),
         mentions=tuple(ordered),
         skip=tuple(skips),
         quote_spans=quotes,
