@@ -25,6 +25,8 @@ from .text import trie_regex
 _WORD_AT = re.compile(r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)")
 _PREV_WORDS = re.compile(r"([^\W_][\w'’.-]*)\W*$")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_WORD_SPLIT = re.compile(r"[\s-]+")
+_SPACES = re.compile(r"\s+")
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -62,6 +64,11 @@ class QuantityLexicon:
     master: re.Pattern[str]
     unit_re: re.Pattern[str]
     range_split: re.Pattern[str]
+
+    @functools.cached_property
+    def symbol_prefixes(self) -> tuple[str, ...]:
+        """The currency symbols as one tuple, for a single `str.startswith` test."""
+        return tuple(self.currency_symbols)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> QuantityLexicon:
@@ -178,7 +185,7 @@ def _is_superlative(word: str) -> bool:
 def _word_value(words: str, lex: QuantityLexicon) -> float:
     """Value of a spelled number ("two hundred and fifty thousand")."""
     total = current = 0.0
-    for token in re.split(r"[\s-]+", words.lower()):
+    for token in _WORD_SPLIT.split(words.lower()):
         if token in lex.cardinals:
             current += lex.cardinals[token]
         elif token in lex.scales:
@@ -194,9 +201,10 @@ def _word_value(words: str, lex: QuantityLexicon) -> float:
 def _amount_value(chunk: str, lex: QuantityLexicon) -> float:
     """Value of one amount: digits (with separators and a scale word) or number words."""
     chunk = chunk.strip()
-    for sym in lex.currency_symbols:
-        if chunk.startswith(sym):
-            chunk = chunk[len(sym) :].strip()
+    if chunk.startswith(lex.symbol_prefixes):  # one C call rules out most chunks
+        for sym in lex.currency_symbols:
+            if chunk.startswith(sym):
+                chunk = chunk[len(sym) :].strip()
     m = _DIGITS.match(chunk)
     if m:
         value = float(m.group().replace(",", ""))
@@ -295,15 +303,20 @@ def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | Non
         return None  # glued to a word: "COVID-19", "G20", "v1.2"
     if end < len(text) and text[end].isalnum() and not lex.unit_re.match(text, end):
         return None  # "5G", "3D"
-    pieces = [p for p in lex.range_split.split(chunk) if p and p.strip()]
-    values = [_amount_value(p, lex) for p in pieces]
-    value = max(values) if values else None
-    currency = next((v for k, v in lex.currency_symbols.items() if chunk.startswith(k)), None)
-    is_words = not any(ch.isdigit() for ch in chunk)
-    has_scale = any(w.lower() in lex.scales for w in re.split(r"[\s-]+", chunk))
+    # the cheap date/label test comes before the value is parsed, which it does not need
     prev, prev_start = _prev_word(text, start)
     if prev in lex.months or prev in lex.label_words:
         return None
+    pieces = [p for p in lex.range_split.split(chunk) if p and p.strip()]
+    values = [_amount_value(p, lex) for p in pieces]
+    value = max(values) if values else None
+    currency = (
+        next((v for k, v in lex.currency_symbols.items() if chunk.startswith(k)), None)
+        if chunk.startswith(lex.symbol_prefixes)
+        else None
+    )
+    is_words = not any(ch.isdigit() for ch in chunk)
+    has_scale = any(w.lower() in lex.scales for w in _WORD_SPLIT.split(chunk))
     # a unit right after the number ("%", "km", "weeks", "tenge")
     unit: str | None = currency
     kind = "money" if currency else "count"
@@ -312,7 +325,7 @@ def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | Non
         if um.group("pct"):
             unit, kind = "%", "measure"
         else:
-            word = re.sub(r"\s+", " ", um.group("u").lower())
+            word = _SPACES.sub(" ", um.group("u").lower())
             if word in lex.currency_words:
                 unit, kind = lex.currency_words[word], "money"
             elif word in lex.time:
@@ -353,10 +366,10 @@ def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | Non
         else:
             end = words[-1][1]
             unit = words[-1][2].lower()
-        if any(text.startswith(o, end) for o in lex.list_openers):
+        if text.startswith(lex.list_openers, end):
             return None  # "two anniversaries - the fifth ... and the tenth"
     elif kind == "time":
-        if any(text.startswith(o, end) for o in lex.list_openers):
+        if text.startswith(lex.list_openers, end):
             return None
     elif kind == "measure":
         end = _measured(text, end, lex)
