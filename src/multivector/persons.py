@@ -67,7 +67,7 @@ class _Cand:
 
 def _kind(tok: Tok, lists: NameLists) -> str:
     """N: may be part of a name; T: title or role word; X: never part of a name."""
-    if tok.masked or not tok.cap or any(ch.isdigit() for ch in tok.text):
+    if tok.masked or not tok.cap or any(map(str.isdigit, tok.text)):
         return "X"
     low = tok.low.rstrip(".")
     if low in lists.honorifics or role_noun(low, lists) or low in lists.modifiers:
@@ -181,7 +181,10 @@ def _index(doc: Doc, tok: Tok) -> int:
 
 
 def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
-    """(token indices of name-like words, run start, run end) for every run."""
+    """(token indices of name-like words, run start, run end) for every run.
+
+    Computed once per article: both finding the candidates and linking the mentions walk
+    the same segments."""
     out = []
     for a, b in _runs(doc, lists):
         seg: list[int] = []
@@ -278,10 +281,14 @@ def _recurring_surnames(doc: Doc, lists: NameLists, segs: Sequence[list[int]]) -
     return {w for w in alone if w not in firsts and w not in doc.lower_words}
 
 
-def _candidates(doc: Doc, lists: NameLists, extra: Sequence[tuple[int, int]]) -> list[_Cand]:
+Segments = list[tuple[list[int], int, int]]
+
+
+def _candidates(
+    doc: Doc, lists: NameLists, segments: Segments, extra: Sequence[tuple[int, int]]
+) -> list[_Cand]:
     """Names with evidence: a given name, a title/role before, apposition, a speech verb."""
     toks, cands = doc.toks, []
-    segments = _segments(doc, lists)
     recurring = _recurring_surnames(doc, lists, [seg for seg, _, _ in segments])
     for seg, run_a, run_b in segments:
         tok = toks[seg[0]]
@@ -369,11 +376,11 @@ def _cluster(cands: Sequence[_Cand]) -> list[_P]:
     return persons
 
 
-def _link(doc: Doc, lists: NameLists, persons: list[_P]) -> None:
+def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> None:
     """Record every written form of the known people, left to right."""
     toks = doc.toks
     last_seen: dict[int, int] = {}
-    for seg, run_a, _run_b in _segments(doc, lists):
+    for seg, run_a, _run_b in segments:
         words = [x for x in seg if toks[x].low not in lists.particles]
         k = 0
         while k < len(words):
@@ -727,8 +734,9 @@ def find_persons(
     lists = names or default_lists()
     spans = [(s.start, s.end) if hasattr(s, "start") else (s[0], s[1]) for s in skip]
     doc = document(text, mentions, spans)
-    persons = _cluster(_candidates(doc, lists, extra))
-    _link(doc, lists, persons)
+    segments = _segments(doc, lists)
+    persons = _cluster(_candidates(doc, lists, segments, extra))
+    _link(doc, lists, segments, persons)
     name_toks = _collect_roles(doc, lists, persons)
     _bind(doc, lists, persons, _descriptions(doc, lists, persons, name_toks))
     return _emit(doc, persons)
