@@ -251,3 +251,25 @@ def test_articles_table_prints_titles_verbatim(runner, write_file, tmp_db):
     table = runner.invoke(app, ["articles", "--db", str(tmp_db)])
     assert table.exit_code == 0, table.stderr
     assert title in table.stdout
+
+
+def test_extract_never_reads_its_own_output(runner, write_file, tmp_path):
+    write_file("c/a.txt", "Ferry talks resume\nNorland and Ostravia met on Monday.\n")
+    out = tmp_path / "c" / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(tmp_path / "c"), "--out", str(out)])
+    assert result.stderr == f"{out}: skipped: this is the output file of the run itself\n"
+    assert [json.loads(x)["doc"] for x in out.read_text().splitlines()] == ["a.txt"]
+
+    redirected = tmp_path / "c" / "redirected.jsonl"
+    with redirected.open("w") as sink:  # `multivector extract c > c/redirected.jsonl`
+        proc = subprocess.run(
+            [sys.executable, "-m", "multivector", "extract", str(tmp_path / "c")],
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            timeout=30,  # without the guard it reads what it writes, forever
+        )
+    assert proc.stderr.decode().splitlines() == [
+        f"{out}:1: skipped: no 'text' field (or it is empty)",  # .txt records carry no text
+        f"{redirected}: skipped: this is the output file of the run itself",
+    ]
+    assert [json.loads(x)["doc"] for x in redirected.read_text().splitlines()] == ["a.txt"]

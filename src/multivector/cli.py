@@ -25,7 +25,7 @@ from rich.text import Text
 from . import api
 from .clean import ChromeRules
 from .errors import MultivectorError
-from .ingest import DEFAULT_MAX_BYTES, IngestOptions, parse_date
+from .ingest import DEFAULT_MAX_BYTES, IngestOptions, file_identity, parse_date
 from .pipeline import build_pipeline
 from .records import Article, Skip
 from .store import Store
@@ -289,6 +289,7 @@ def extract(
         pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
         skipped = 0
         with out.open("w", encoding="utf-8") if out else _stdout() as sink:
+            options = _not_reading(sink, options)
             for result in api.extract(
                 paths, options=options, pipeline=pipeline, workers=workers, scheduler=scheduler
             ):
@@ -300,6 +301,17 @@ def extract(
     except MultivectorError as exc:
         raise _fail(str(exc)) from None
     raise typer.Exit(1 if skipped else 0)
+
+
+def _not_reading(sink: Any, options: IngestOptions) -> IngestOptions:
+    """Options that skip the file the output goes to, should it lie among the inputs."""
+    try:
+        identity = file_identity(sink.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (a test runner's buffer)
+        return options
+    if identity is None:
+        return options
+    return dataclasses.replace(options, exclude=options.exclude | {identity})
 
 
 @contextmanager

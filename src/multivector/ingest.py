@@ -54,6 +54,9 @@ class IngestOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     published: str | None = None
     chrome: ChromeRules = field(default_factory=ChromeRules.load)
+    #: (st_dev, st_ino) of files never to read: the run's own output, which would otherwise
+    #: be read back while it is written (`extract corpus > corpus/out.jsonl` never ends).
+    exclude: frozenset[tuple[int, int]] = frozenset()
 
 
 def file_format(path: Path) -> str | None:
@@ -451,5 +454,16 @@ def read_articles(
     for item in expand_paths(paths):
         if isinstance(item, Skip):
             yield item
+        elif options.exclude and file_identity(item) in options.exclude:
+            yield Skip(str(item), "this is the output file of the run itself")
         else:
             yield from read_path(item, options)
+
+
+def file_identity(path: str | Path | int) -> tuple[int, int] | None:
+    """(device, inode) of a file path or descriptor, to recognise one file under two names."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
