@@ -222,6 +222,32 @@ _PRONOUN_RE = re.compile(r"\b(?P<p>he|she|they|him|his|her|them|their)$", re.IGN
 _NAME_RE = re.compile(r"(?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[a-z][\w’'-]*$")
 
 
+# Patterns of the speaker and reported-clause rules below, compiled once (they run for
+# every cue; a module-level re.match call pays a cache lookup each time).
+_STATE_NOUN_RE = re.compile(r"\b(?:country|nation|republic|state)\b", re.I)
+_INDEFINITE_RE = re.compile(r"an?\b", re.I)
+_APPOSITION_OPEN_RE = re.compile(r",|\s+(?:of|from|at|with)\s")
+_APPOSITION_BREAK_RE = re.compile(r"\band\b|[;:\"“”«»]")
+_CONJUNCTION_RE = re.compile(r"(?:and|but|while|as)\b")
+_PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$")
+_POSSESSIVE_LEAD_RE = re.compile(r"^(?:’s|'s|’|')\s*")
+_SPACES_RE = re.compile(r"\s+")
+_TOLD_TO_RE = re.compile(r"\s+(?P<to>[^,.;:\"“”]{1,60}?)(?:\s*,\s*(?:that\s+)?|\s+that\s+)")
+_OBJECT_AS_RE = re.compile(r"\s+(?P<obj>[^.;:!?\"“”«»]{1,120}?)\s+as\s+")
+_PRONOUN_OBJECT_RE = re.compile(r"it|this|that|them|these|those", re.I)
+_THAT_CLAUSE_RE = re.compile(
+    r"(?:\s+(?:in|on|at|during|after|before|while|to|with|for)\b[^,.;:\"“”]{0,80}?)?"
+    r"\s*,?\s+that\b\s*,?"
+)
+_COLON_CLAUSE_RE = re.compile(r"[^.;:\"“”]{0,100}?:\s*(?=[^\s\"“”«])")
+_CLAUSE_OVER_RE = re.compile(r"\s*[,.;!?]|\s*$")
+_PREPOSITION_NEXT_RE = re.compile(
+    r"\s+(?:in|on|at|during|after|before|while|to|with|for|from|as|by)\b"
+)
+_THAT_RE = re.compile(r"\s*,?\s*that\b")
+_QUOTE_NEXT_RE = re.compile(r"\s*[\"“«”]")
+
+
 class _Context:
     """Lookups over one text: person spans, mentions, sentences, earlier attributions."""
 
@@ -350,9 +376,7 @@ class _Context:
         if sm is not None:
             inside = self.mentions_in(start, end)
             mention = inside[-1] if inside else None
-            if mention is not None or re.search(
-                r"\b(?:country|nation|republic|state)\b", phrase, re.I
-            ):
+            if mention is not None or _STATE_NOUN_RE.search(phrase):
                 m_start = _phrase_start(text, start, end, mention)
                 return Speaker(self.state_name(mention), None, text[m_start:end], m_start, end)
         # 5. unnamed sources
@@ -364,7 +388,7 @@ class _Context:
         dm = self.cues.description_re.search(phrase)
         if dm is not None:
             s = start + dm.start()
-            if re.match(r"an?\b", dm.group(), re.I):
+            if _INDEFINITE_RE.match(dm.group()):
                 return self.indefinite(s, end, dm.group("head").lower(), anchor)
             return self.describe(s, end, dm.group("head").lower(), anchor)
         # 7. a state or its metonym as subject ("the Kremlin said")
@@ -392,9 +416,9 @@ class _Context:
             if s < start or e > end:
                 continue
             rest = self.text[e:end]
-            if not re.match(r",|\s+(?:of|from|at|with)\s", rest):
+            if not _APPOSITION_OPEN_RE.match(rest):
                 continue  # 'X, the head of Y,' or 'X of the Y institute'
-            if re.search(r"\band\b|[;:\"“”«»]", rest):
+            if _APPOSITION_BREAK_RE.search(rest):
                 continue
             if self.cues.verb_re.search(rest) or len(rest.split()) > 25:
                 continue
@@ -711,7 +735,7 @@ def _find_indirect(
         group = "acc" if m.group("acc") is not None else "who"
         cue = text[m.start() + 1 : m.end()].strip(" ,") if group == "acc" else m.group("verb")
         end = _clause_end(text, m.end(), s_end)
-        if re.match(r"(?:and|but|while|as)\b", text[m.end() :]):
+        if _CONJUNCTION_RE.match(text, m.end()):
             end = m.start()  # '<clause>, officials said on Monday, and ...'
         colon = text.rfind(":", s_start, m.start())
         start = _skip_space(text, colon + 1) if colon >= 0 else s_start
@@ -724,12 +748,10 @@ def _find_indirect(
         s_start, s_end = ctx.sentence_span(who[0])
         end = _clause_end(text, m.end(), s_end)
         if who[0] - s_start < 3:  # the noun phrase is the subject: drop its predicate
-            pred = re.search(
-                r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$", text[m.end() : end]
-            )
+            pred = _PREDICATE_RE.search(text[m.end() : end])
             if pred:
                 end = m.end() + pred.start()
-        cue = re.sub(r"^(?:’s|'s|’|')\s*", "", m.group()).strip()
+        cue = _POSSESSIVE_LEAD_RE.sub("", m.group()).strip()
         found.append(_Indirect(_skip_space(text, m.end()), end, cue, who[0], who))
     return [c for c in found if c.end - c.start > 3 and not _inside(c.start, c.end, skip)]
 
@@ -746,14 +768,14 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _Indirect | None:
     """A reporting verb with its speaker before it and its reported clause after it."""
-    verb = re.sub(r"\s+", " ", m.group().lower())
+    verb = _SPACES_RE.sub(" ", m.group().lower())
     s_start, s_end = ctx.sentence_span(m.start())
     after = m.end()
     rest = text[after:s_end]
     cue_end = after
     # "X told <outlet> that/,", "X said in an interview that", "X said: ..."
     if verb in ("told", "tells"):
-        t = re.match(r"\s+(?P<to>[^,.;:\"“”]{1,60}?)(?:\s*,\s*(?:that\s+)?|\s+that\s+)", rest)
+        t = _TOLD_TO_RE.match(rest)
         if t is None:  # 'told the Echo he was ...': an outlet, then the clause's subject
             t = _TOLD_CLAUSE_RE.match(rest)
         if t is None or cues.topic_re.match(" " + t.group("to")):
@@ -763,19 +785,15 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _I
     elif verb in cues.to_verbs:
         content = _skip_space(text, after)
     elif verb in cues.object_as_verbs:
-        t = re.match(r"\s+(?P<obj>[^.;:!?\"“”«»]{1,120}?)\s+as\s+", rest)
+        t = _OBJECT_AS_RE.match(rest)
         if t is None:
             return None
-        pronoun = re.fullmatch(r"it|this|that|them|these|those", t.group("obj"), re.I)
+        pronoun = _PRONOUN_OBJECT_RE.fullmatch(t.group("obj"))
         content = after + (t.end() if pronoun else t.start("obj"))
         cue_end = after + (t.end() if pronoun else 0)
     else:
-        t = re.match(
-            r"(?:\s+(?:in|on|at|during|after|before|while|to|with|for)\b[^,.;:\"“”]{0,80}?)?"
-            r"\s*,?\s+that\b\s*,?",
-            rest,
-        )
-        colon = re.match(r"[^.;:\"“”]{0,100}?:\s*(?=[^\s\"“”«])", rest)
+        t = _THAT_CLAUSE_RE.match(rest)
+        colon = _COLON_CLAUSE_RE.match(rest)
         if t is not None:
             content = after + t.end()
         elif colon is not None and not _quote_follows(rest[colon.end() :]):
@@ -783,11 +801,9 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _I
         elif cues.topic_re.match(rest) or verb in cues.that_verbs:
             return _trailing(text, m, verb, cues, ctx, rest)
         elif verb in cues.clause_verbs or verb in cues.object_verbs:
-            if re.match(r"\s*[,.;!?]|\s*$", rest) or _TRAILING_REST.match(rest):
+            if _CLAUSE_OVER_RE.match(rest) or _TRAILING_REST.match(rest):
                 return _trailing(text, m, verb, cues, ctx, rest)
-            if re.match(
-                r"\s+(?:in|on|at|during|after|before|while|to|with|for|from|as|by)\b", rest
-            ):
+            if _PREPOSITION_NEXT_RE.match(rest):
                 return _trailing(text, m, verb, cues, ctx, rest)
             content = _skip_space(text, after)
         else:
@@ -797,13 +813,13 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: _Context) -> _I
     if end - content < 3:
         return None
     cue = text[m.start() : cue_end].strip()
-    if t_that := re.match(r"\s*,?\s*that\b", text[cue_end:content]):
+    if t_that := _THAT_RE.match(text[cue_end:content]):
         cue = text[m.start() : cue_end + t_that.end()].strip()
     return _Indirect(content, end, cue, m.start(), (s_start, m.start()))
 
 
 def _quote_follows(rest: str) -> bool:
-    return bool(re.match(r"\s*[\"“«”]", rest))
+    return bool(_QUOTE_NEXT_RE.match(rest))
 
 
 _TOLD_CLAUSE_RE = re.compile(
@@ -1151,7 +1167,7 @@ def _record(
         start=start,
         end=end,
         kind=kind,  # type: ignore[arg-type]
-        cue=re.sub(r"\s+", " ", cue).strip() if cue else None,
+        cue=_SPACES_RE.sub(" ", cue).strip() if cue else None,
     )
 
 
