@@ -144,6 +144,15 @@ def test_latin1_text_is_decoded(write_file):
     assert article.language == "fr"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_byte_order_mark(write_file, codec):
+    text = "Border crossing agreed\r\n" + BODY
+    bom = "\ufeff".encode(codec)
+    article = only_article(write_file(f"{codec}.txt", bom + text.encode(codec)))
+    assert (article.text, article.encoding) == (text, "utf-16")
+    assert article.title == "Border crossing agreed"
+
+
 def test_utf8_is_preferred(write_file):
     article = only_article(write_file("ru.txt", ("Заголовок\n" + RUSSIAN).encode("utf-8")))
     assert article.encoding == "utf-8"
@@ -343,6 +352,13 @@ BAD_FILES = [
     ),
     ("empty.txt", b"", "empty file"),
     ("blank.txt", b"  \n\r\n\t\n", "empty file"),
+    ("bom-only.txt", b"\xef\xbb\xbf\r\n", "empty file"),
+    ("utf16-blank.txt", "\ufeff \n".encode("utf-16-le"), "empty file"),
+    (
+        "utf16-odd.txt",
+        b"\xff\xfeA\x00B",
+        "cannot decode text: starts with a UTF-16 byte-order mark but is not UTF-16",
+    ),
     ("mojibake.txt", UNDECODABLE, DECODE_FAIL),
     ("empty-page.html", b"<html><head></head><body><div></div></body></html>", NO_HTML_TEXT),
     ("broken.html", b"<<<>>> <html <body", NO_HTML_TEXT),

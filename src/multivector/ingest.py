@@ -8,6 +8,7 @@ a date that nothing states is None.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import glob
 import gzip
@@ -131,7 +132,25 @@ def parse_date(value: Any) -> str | None:
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 first, then the most plausible of FALLBACK_ENCODINGS."""
+    """Text and encoding name: UTF-8 first, then the most plausible of FALLBACK_ENCODINGS.
+
+    UTF-16 is read only when the file says so with a byte-order mark (Windows "Unicode"
+    text); otherwise its NUL bytes mark the file as binary.
+    """
+    text, encoding = _decode(data, source)
+    if not text.strip().lstrip("\ufeff").strip():
+        raise InputError(source, "empty file")
+    return text, encoding
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError(
+                source, "cannot decode text: starts with a UTF-16 byte-order mark but is not UTF-16"
+            ) from None
     if b"\x00" in data[:8192]:
         raise InputError(source, "binary file (contains NUL bytes), not text")
     try:
