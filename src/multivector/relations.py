@@ -37,6 +37,14 @@ from .vectors import VectorSet, load_vectors
 _WORD = re.compile(r"[\w'’-]+|n't")
 
 
+def _first_chars(firsts: set[str]) -> str:
+    """A lookahead for the characters the terms start with, so the scan skips every other
+    word at once instead of trying each term there; none if some term may start anywhere."""
+    if not firsts or "" in firsts:
+        return ""
+    return "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Terms compiled once: a single alternation regex plus term -> categories lookup."""
@@ -51,6 +59,7 @@ class Lexicon:
         exact: dict[str, list[str]] = {}
         prefixes: dict[str, list[str]] = {}
         alternatives = []
+        firsts: set[str] = set()
         for category, words in terms.items():
             for word in words:
                 key = word.lower()
@@ -60,8 +69,12 @@ class Lexicon:
                 else:
                     exact.setdefault(key, []).append(category)
                     alternatives.append(re.escape(key))
+                firsts.add(key[:1] if key[:1] != "*" else "")
         alternatives.sort(key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.I)
+        pattern = re.compile(
+            r"(?<![\w-])" + _first_chars(firsts) + "(?:" + "|".join(alternatives) + r")(?![\w-])",
+            re.I,
+        )
         return cls(
             pattern,
             {k: tuple(v) for k, v in exact.items()},
