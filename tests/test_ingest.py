@@ -617,3 +617,13 @@ def test_unlistable_subfolder_is_reported(runner, write_file, tmp_path, monkeypa
     assert result.stderr == f"{locked}: skipped: cannot read folder (Permission denied)\n"
     assert [json.loads(x)["doc"] for x in result.stdout.splitlines()] == ["a.txt"]
     assert result.exit_code == 1
+
+
+def test_named_pipe_is_refused_not_read(runner, write_file, tmp_path):
+    good = write_file("c/a.txt", "Border crossing agreed\n" + BODY)
+    fifo = tmp_path / "c" / "feed.jsonl"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    result = runner.invoke(app, ["extract", str(tmp_path / "c")])
+    assert result.stderr == f"{fifo}: skipped: not a regular file (a pipe, socket or device)\n"
+    assert [json.loads(x)["path"] for x in result.stdout.splitlines()] == [str(good)]
+    assert result.exit_code == 1

@@ -15,6 +15,7 @@ import gzip
 import io
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -460,9 +461,20 @@ def read_path(path: Path, options: IngestOptions) -> Iterator[Item]:
         yield Skip(str(path), f"unsupported file type {path.suffix or '(no extension)'!r}")
         return
     try:
+        _check_regular(path)
         yield from _READERS[fmt](path, options)
     except InputError as exc:
         yield Skip(exc.source, exc.reason, exc.line)
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse pipes, sockets and devices named like articles: reading one can block forever."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(str(path), _os_reason(exc)) from None
+    if not stat.S_ISREG(mode):
+        raise InputError(str(path), "not a regular file (a pipe, socket or device)")
 
 
 def read_articles(
