@@ -18,6 +18,7 @@ from .text import paragraph_spans, sentence_spans
 
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
+_APOSTROPHE_S = re.compile(r"['’]s")
 CHAIN_WORDS = frozenset({"of", "the", "for", "at", "and", "under", "in", "on", "de", "du"})
 DETERMINERS = frozenset({"the", "a", "an"})
 _ISO3 = re.compile(r"[A-Z]{3}")
@@ -105,8 +106,10 @@ def _quote_spans(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple
 def _headline(text: str, toks: Sequence[Tok]) -> bool:
     """Title-case lines (headlines, labels): one sentence, most long words capitalised, and
     no final full stop unless nearly every word is capitalised."""
+    if toks[0].sent != toks[-1].sent:  # sentence numbers never decrease along the text
+        return False
     long_words = [t for t in toks if len(t.text) >= 4 and t.text[0].isalpha()]
-    if len(long_words) < 3 or len({t.sent for t in toks}) > 1:
+    if len(long_words) < 3:
         return False
     share = sum(t.cap for t in long_words) / len(long_words)
     ends_sentence = text[toks[-1].end : toks[-1].end + 1] == "."
@@ -134,25 +137,42 @@ def _cover(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[int]
 
 def _actors(
     starts: Sequence[int], ends: Sequence[int], ordered: Sequence[Mention]
-) -> list[str | None]:
+) -> tuple[list[str | None], list[bool]]:
     """For each token, the actor of the mention it overlaps (the first one, in start order,
-    that ends after the token starts), else None; filled mention by mention with bisect."""
+    that ends after the token starts), else None, and whether there is one; filled mention
+    by mention with bisect."""
     out: list[str | None] = [None] * len(starts)
+    masked = [False] * len(starts)
     reach = 0
     for m in ordered:
         lo = max(bisect_left(starts, reach), bisect_right(ends, m.start))
         hi = bisect_left(starts, m.end)
         if lo < hi:
             out[lo:hi] = [m.actor] * (hi - lo)
+            masked[lo:hi] = [True] * (hi - lo)
         reach = max(reach, m.end)
+    return out, masked
+
+
+def _covered(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each position (sorted), whether one of the sorted, disjoint spans holds it."""
+    out = [False] * len(starts)
+    for s, e in spans:
+        lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+        out[lo:hi] = [True] * (hi - lo)
     return out
 
 
-def _possessives(starts: list[int], ends: list[int], words: list[str]) -> list[bool]:
-    """Strip a possessive 's from the tokens that end with one (in place); which ones did."""
-    poss = [w.endswith(("'s", "’s")) and len(w) > 2 for w in words]
-    if True in poss:
-        for n in (n for n, p in enumerate(poss) if p):
+def _possessives(text: str, starts: list[int], ends: list[int], words: list[str]) -> list[bool]:
+    """Strip a possessive 's from the tokens that end with one (in place); which ones did.
+
+    Found from the few "'s" in the text (a token holding one ends right after it), not by
+    testing every token."""
+    poss = [False] * len(starts)
+    for match in _APOSTROPHE_S.finditer(text):
+        n = bisect_left(ends, match.end())
+        if n < len(ends) and ends[n] == match.end() and starts[n] < match.start():
+            poss[n] = True
             ends[n] -= 2
             words[n] = words[n][:-2]
     return poss
@@ -185,11 +205,11 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
     words = [text[s:e] for s, e in spans]
-    poss = _possessives(starts, ends, words)
+    poss = _possessives(text, starts, ends, words)
     quotes = _quote_spans(text, paragraphs)
     skips = sorted((int(s), int(e)) for s, e in skip)
     para_of = _cover(starts, _intervals(para_starts, len(text)))
-    actors = _actors(starts, ends, ordered)
+    actors, masked = _actors(starts, ends, ordered)
     toks = list(
         map(
             Tok,
@@ -203,8 +223,8 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
             para_of,
             _cover(starts, quotes),
             actors,
-            [a is not None for a in actors],
-            [k >= 0 for k in _cover(starts, _merge_spans(skips))],
+            masked,
+            _covered(starts, _merge_spans(skips)),
         )
     )
     return Doc(
