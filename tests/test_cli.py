@@ -273,3 +273,15 @@ def test_extract_never_reads_its_own_output(runner, write_file, tmp_path):
         f"{redirected}: skipped: this is the output file of the run itself",
     ]
     assert [json.loads(x)["doc"] for x in redirected.read_text().splitlines()] == ["a.txt"]
+
+
+def test_analyze_never_stores_its_own_report(runner, write_file, tmp_path, tmp_db):
+    write_file("c/a.txt", "Ferry talks resume\nNorland and Ostravia met on Monday.\n")
+    report = tmp_path / "c" / "report.html"
+    args = ["analyze", str(tmp_path / "c"), "--db", str(tmp_db), "--report", str(report)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.stderr
+    assert report.exists()
+    again = runner.invoke(app, args)
+    assert again.stderr == f"{report}: skipped: this is the output file of the run itself\n"
+    assert again.stdout.splitlines()[0] == summary_line(1, 0, 1, 1)

@@ -222,6 +222,9 @@ def analyze(
     """
     try:
         options = _ingest_options(max_size, published, boilerplate)
+        report_file = file_identity(report) if report is not None else None
+        if report_file is not None:  # a report from an earlier run is not an article
+            options = dataclasses.replace(options, exclude=options.exclude | {report_file})
         pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
         with Store(db) as store, _progress(progress and err.is_terminal, "Analysing") as listener:
             summary = api.analyze(
