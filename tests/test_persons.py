@@ -460,13 +460,6 @@ def test_step_in_pipeline() -> None:
     assert [p.name for p in result.persons] == ["Maria Lindqvist", "Daniel Okafor"]
 
 
-def test_missing_spacy_model_falls_back_to_rules() -> None:
-    resources = Resources(options={"spacy_model": "no_such_model_xx"})
-    pipeline = build_pipeline(["mentions", "persons"], resources)
-    article = Article(id="x", doc="t.txt", path="t.txt", text=TRADE)
-    assert len(pipeline(article).persons) == 2
-
-
 def test_extra_candidates_from_a_model() -> None:
     text = "On Monday Wanjiku Odhiambo opened the terminal. Odhiambo left early."
     assert find_persons(text) == ()
@@ -475,16 +468,35 @@ def test_extra_candidates_from_a_model() -> None:
     assert person.aliases == ("Wanjiku Odhiambo", "Odhiambo")
 
 
-def test_spacy_model_candidates() -> None:
+def test_spacy_model_candidates(tmp_path: Path) -> None:
+    """--spacy-model loads a saved pipeline with an `ner` component (here a small rule-based
+    one made on the spot, since no trained English model can be installed offline)."""
     spacy = pytest.importorskip("spacy")
-    models = [m for m in spacy.util.get_installed_models() if m.startswith("en_")]
-    if not models:
-        pytest.skip("no English spaCy model with an ner component installed")
-    resources = Resources(options={"spacy_model": models[0]})
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Wanjiku Odhiambo"}])
+    nlp.to_disk(tmp_path / "model")
+    resources = Resources(options={"spacy_model": str(tmp_path / "model")})
     pipeline = build_pipeline(["mentions", "persons"], resources)
-    text = "Talks ended. Wanjiku Odhiambo, who chaired them, left early."
+    text = "Talks ended. On Monday Wanjiku Odhiambo opened the terminal. Odhiambo left early."
     result = pipeline(Article(id="x", doc="t.txt", path="t.txt", text=text))
-    assert any("Odhiambo" in p.aliases for p in result.persons)
+    assert [p.aliases for p in result.persons] == [("Wanjiku Odhiambo", "Odhiambo")]
+    without = build_pipeline(["mentions", "persons"])(
+        Article(id="x", doc="t.txt", path="t.txt", text=text)
+    )
+    assert without.persons == ()
+
+
+@pytest.mark.parametrize("kind", ["missing", "no-ner"])
+def test_spacy_model_that_cannot_serve_is_a_config_error(tmp_path: Path, kind: str) -> None:
+    spacy = pytest.importorskip("spacy")
+    name = "no_such_model_xyz"
+    if kind == "no-ner":
+        spacy.blank("en").to_disk(tmp_path / "blank")
+        name = str(tmp_path / "blank")
+    pipeline = build_pipeline(["mentions", "persons"], Resources(options={"spacy_model": name}))
+    with pytest.raises(ConfigError, match=name.replace("/", ".")):
+        pipeline(Article(id="x", doc="t.txt", path="t.txt", text="Aida Serikova spoke."))
 
 
 # --------------------------------------------------------------------------- gold

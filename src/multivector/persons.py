@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import ConfigError
 from .personnames import NameLists, default_lists, fold_name, given_compatible, surname_typo
 from .persontext import (
     ORG_PREPOSITIONS,
@@ -755,13 +756,17 @@ def _spacy_persons(resources: Resources, text: str) -> list[tuple[int, int]]:
         import spacy
 
         try:
-            return spacy.load(model_name)
+            nlp = spacy.load(model_name)
         except OSError:
-            return None
+            raise ConfigError(
+                f"spaCy model {model_name!r} is not installed (pip install it, or pass the "
+                "path of a saved model); without --spacy-model, persons come from rules only"
+            ) from None
+        if "ner" not in nlp.pipe_names:
+            raise ConfigError(f"spaCy model {model_name!r} has no 'ner' component")
+        return nlp
 
     nlp = resources.get(f"spacy_model:{model_name}", load)
-    if nlp is None or "ner" not in nlp.pipe_names:
-        return []
     return [(e.start_char, e.end_char) for e in nlp(text).ents if e.label_ == "PERSON"]
 
 
