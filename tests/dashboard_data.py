@@ -33,7 +33,7 @@ ARTICLES = [
         "published": "2023-02-14",
         "body": (
             "Kazakhstan and Russia signed a grain corridor agreement on Tuesday. "
-            "\"The corridor will double our exports by 2026,\" said Aigerim Sadykova, the "
+            '"The corridor will double our exports by 2026," said Aigerim Sadykova, the '
             "trade minister. Kazakhstan also criticised Russian transit fees as unfair. "
             "The deal is worth 450 million dollars."
         ),
@@ -45,7 +45,7 @@ ARTICLES = [
         "published": "2023-08-03",
         "body": (
             "China and Kazakhstan agreed to expand rail links through the dry port. "
-            "\"We expect freight volumes to grow within five years,\" Aigerim Sadykova told "
+            '"We expect freight volumes to grow within five years," Aigerim Sadykova told '
             "reporters. Kazakhstan welcomed Chinese investment in solar energy."
         ),
         "chrome": "",
@@ -56,7 +56,7 @@ ARTICLES = [
         "published": "2024-05-20",
         "body": (
             "Kazakhstan and the United States held talks on border security cooperation. "
-            "\"Our partnership with Washington is balanced and pragmatic,\" said Daniyar "
+            '"Our partnership with Washington is balanced and pragmatic," said Daniyar '
             "Omarov, the foreign minister. Kazakhstan and Russia disagreed over pipeline "
             "tariffs. Sadykova predicted that trade with China would reach a record by 2030."
         ),
@@ -78,8 +78,15 @@ PEOPLE = {
     "Daniyar Omarov": ("daniyar-omarov", ("foreign minister",), "KAZ", ()),
 }
 MENTIONS = {
-    "Kazakhstan": "KAZ", "Russia": "RUS", "Russian": "RUS", "China": "CHN", "Chinese": "CHN",
-    "United States": "USA", "Washington": "USA", "Moscow": "RUS", "Beijing": "CHN",
+    "Kazakhstan": "KAZ",
+    "Russia": "RUS",
+    "Russian": "RUS",
+    "China": "CHN",
+    "Chinese": "CHN",
+    "United States": "USA",
+    "Washington": "USA",
+    "Moscow": "RUS",
+    "Beijing": "CHN",
 }
 
 
@@ -111,46 +118,87 @@ def build_extraction(spec: dict[str, str], index: int) -> Extraction:
         at = text.index(chrome)
         boiler = (Boilerplate(at, at + len(chrome), "test-chrome"),)
     article = Article(
-        id=content_hash(text), doc=f"{index:03d}_test.txt", path=f"/corpus/{index:03d}_test.txt",
-        text=text, title=spec["title"], source=spec["source"], published=spec["published"],
-        language="en", encoding="utf-8", boilerplate=boiler,
+        id=content_hash(text),
+        doc=f"{index:03d}_test.txt",
+        path=f"/corpus/{index:03d}_test.txt",
+        text=text,
+        title=spec["title"],
+        source=spec["source"],
+        published=spec["published"],
+        language="en",
+        encoding="utf-8",
+        boilerplate=boiler,
     )
     mentions = sorted(
-        (Mention(at, at + len(w), w, code, "country") for w, code in MENTIONS.items()
-         for at in _all(text, w)
-         if not any(at > a and at < a + len(o) for o in MENTIONS for a in _all(text, o))),
+        (
+            Mention(at, at + len(w), w, code, "country")
+            for w, code in MENTIONS.items()
+            for at in _all(text, w)
+            if not any(at > a and at < a + len(o) for o in MENTIONS for a in _all(text, o))
+        ),
         key=lambda m: m.start,
     )
     persons, quotes = [], []
     for n, (name, (key, roles, country, aliases)) in enumerate(PEOPLE.items()):
         spans = [Span(at, at + len(f)) for f in (name, *aliases) for at in _all(text, f)]
-        spans = [s for s in spans
-                 if not any(o != s and o.start <= s.start and s.end <= o.end for o in spans)]
+        spans = [
+            s
+            for s in spans
+            if not any(o != s and o.start <= s.start and s.end <= o.end for o in spans)
+        ]
         if not spans:
             continue
-        persons.append(Person(f"p{n}", name, aliases, roles, country, key,
-                              tuple(sorted(spans, key=lambda s: s.start))))
+        persons.append(
+            Person(
+                f"p{n}",
+                name,
+                aliases,
+                roles,
+                country,
+                key,
+                tuple(sorted(spans, key=lambda s: s.start)),
+            )
+        )
     for start in [i for i, c in enumerate(text) if c == '"'][::2]:
         end = text.index('"', start + 1) + 1
-        tail = text[end:text.index(".", end) + 1]
-        speaker = next((p for p in persons if p.name in tail
-                        or (p.aliases and p.aliases[0] in tail)), None)
-        quotes.append(Quote(speaker.name if speaker else None, speaker.id if speaker else None,
-                            speaker.name if speaker else None, text[start + 1:end - 1],
-                            start, end, "direct", "said" if "said" in tail else "told"))
+        tail = text[end : text.index(".", end) + 1]
+        speaker = next(
+            (p for p in persons if p.name in tail or (p.aliases and p.aliases[0] in tail)), None
+        )
+        quotes.append(
+            Quote(
+                speaker.name if speaker else None,
+                speaker.id if speaker else None,
+                speaker.name if speaker else None,
+                text[start + 1 : end - 1],
+                start,
+                end,
+                "direct",
+                "said" if "said" in tail else "told",
+            )
+        )
     statements = []
     for prefix, (partners, vectors, domain, polarity, intensity) in STATEMENTS.items():
         if prefix in text:
             s, e = _sentence(text, prefix)
-            statements.append(Statement(s, e, partners, vectors, domain, polarity, intensity,
-                                        "fact", None, FOCUS))
+            statements.append(
+                Statement(s, e, partners, vectors, domain, polarity, intensity, "fact", None, FOCUS)
+            )
     forecasts = []
     for phrase, horizon, window, about in (
         ("double our exports by 2026", "2026", ("2026-01-01", "2026-12-31"), ("KAZ",)),
-        ("expect freight volumes to grow within five years", "five years",
-         ("2023-08-03", "2028-08-03"), ("CHN",)),
-        ("trade with China would reach a record by 2030", "2030",
-         ("2030-01-01", "2030-12-31"), ("CHN",)),
+        (
+            "expect freight volumes to grow within five years",
+            "five years",
+            ("2023-08-03", "2028-08-03"),
+            ("CHN",),
+        ),
+        (
+            "trade with China would reach a record by 2030",
+            "2030",
+            ("2030-01-01", "2030-12-31"),
+            ("CHN",),
+        ),
     ):
         if phrase in text:
             at = text.index(phrase)
@@ -160,8 +208,15 @@ def build_extraction(spec: dict[str, str], index: int) -> Extraction:
     if "450 million dollars" in text:
         at = text.index("450 million dollars")
         numbers.append(Quantity(at, at + 19, "450 million dollars", 450e6, "USD"))
-    return Extraction(article, tuple(mentions), tuple(persons), tuple(quotes),
-                      tuple(statements), tuple(forecasts), tuple(numbers))
+    return Extraction(
+        article,
+        tuple(mentions),
+        tuple(persons),
+        tuple(quotes),
+        tuple(statements),
+        tuple(forecasts),
+        tuple(numbers),
+    )
 
 
 def fill(db: Path | str) -> list[Extraction]:

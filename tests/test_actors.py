@@ -84,8 +84,13 @@ SENTENCES: list[tuple[str, list[tuple[str, str]]]] = [
         "Indian diplomats met their Canadian and British counterparts; the UK and Canada want "
         "India closer to the Western camp.",
         [
-            ("Indian", "IND"), ("Canadian", "CAN"), ("British", "GBR"), ("UK", "GBR"),
-            ("Canada", "CAN"), ("India", "IND"), ("Western", "WEST"),
+            ("Indian", "IND"),
+            ("Canadian", "CAN"),
+            ("British", "GBR"),
+            ("UK", "GBR"),
+            ("Canada", "CAN"),
+            ("India", "IND"),
+            ("Western", "WEST"),
         ],
     ),
     (
@@ -110,8 +115,10 @@ SENTENCES: list[tuple[str, list[tuple[str, str]]]] = [
         "Arab states and the Gulf Cooperation Council backed the Arab League plan; Muslim "
         "countries abstained.",
         [
-            ("Arab states", "ARAB_WORLD"), ("Gulf Cooperation Council", "GCC"),
-            ("Arab League", "ARAB_LEAGUE"), ("Muslim countries", "ISLAMIC_WORLD"),
+            ("Arab states", "ARAB_WORLD"),
+            ("Gulf Cooperation Council", "GCC"),
+            ("Arab League", "ARAB_LEAGUE"),
+            ("Muslim countries", "ISLAMIC_WORLD"),
         ],
     ),
     (
@@ -124,15 +131,22 @@ SENTENCES: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     (
         "Beijing promotes the Belt and Road Initiative, while BRICS and the SCO expand.",
-        [("Beijing", "CHN"), ("Belt and Road Initiative", "BRI"), ("BRICS", "BRICS"),
-         ("SCO", "SCO")],
+        [
+            ("Beijing", "CHN"),
+            ("Belt and Road Initiative", "BRI"),
+            ("BRICS", "BRICS"),
+            ("SCO", "SCO"),
+        ],
     ),
     (
         "Uzbek and Kyrgyz envoys joined the Central Asian neighbors and the Turkic world at the "
         "Organization of Turkic States.",
         [
-            ("Uzbek", "UZB"), ("Kyrgyz", "KGZ"), ("Central Asian neighbors", "CENTRAL_ASIA"),
-            ("the Turkic world", "TURKIC_WORLD"), ("Organization of Turkic States", "OTS"),
+            ("Uzbek", "UZB"),
+            ("Kyrgyz", "KGZ"),
+            ("Central Asian neighbors", "CENTRAL_ASIA"),
+            ("the Turkic world", "TURKIC_WORLD"),
+            ("Organization of Turkic States", "OTS"),
         ],
     ),
     (
@@ -191,15 +205,43 @@ OWN_ARTICLE = (
     "Afghan refugees returned from Iran. The Kremlin said Moscow was ready for talks with Kyiv."
 )
 OWN_ARTICLE_GOLD = [
-    ("Ottawa", "CAN"), ("Mexico City", "MEX"), ("Beijing", "CHN"), ("American", "USA"),
-    ("Canadian", "CAN"), ("London", "GBR"), ("Brussels", "EU"), ("NATO", "NATO"), ("EU", "EU"),
-    ("Denmark", "DNK"), ("Greenland", "GRL"), ("Washington", "USA"), ("Qatar", "QAT"),
-    ("Egypt", "EGY"), ("Israel", "ISR"), ("Saudi Arabia", "SAU"), ("Russian", "RUS"),
-    ("Ukrainian", "UKR"), ("Turkish", "TUR"), ("Ankara", "TUR"), ("African Union", "AU"),
-    ("ECOWAS", "ECOWAS"), ("Niger", "NER"), ("French", "FRA"), ("Niamey", "NER"),
-    ("Vietnamese", "VNM"), ("Philippine", "PHL"), ("ASEAN", "ASEAN"), ("Kuala Lumpur", "MYS"),
-    ("Indonesia", "IDN"), ("BRICS", "BRICS"), ("Pakistan", "PAK"), ("the White House", "USA"),
-    ("Afghan", "AFG"), ("Iran", "IRN"), ("The Kremlin", "RUS"), ("Moscow", "RUS"),
+    ("Ottawa", "CAN"),
+    ("Mexico City", "MEX"),
+    ("Beijing", "CHN"),
+    ("American", "USA"),
+    ("Canadian", "CAN"),
+    ("London", "GBR"),
+    ("Brussels", "EU"),
+    ("NATO", "NATO"),
+    ("EU", "EU"),
+    ("Denmark", "DNK"),
+    ("Greenland", "GRL"),
+    ("Washington", "USA"),
+    ("Qatar", "QAT"),
+    ("Egypt", "EGY"),
+    ("Israel", "ISR"),
+    ("Saudi Arabia", "SAU"),
+    ("Russian", "RUS"),
+    ("Ukrainian", "UKR"),
+    ("Turkish", "TUR"),
+    ("Ankara", "TUR"),
+    ("African Union", "AU"),
+    ("ECOWAS", "ECOWAS"),
+    ("Niger", "NER"),
+    ("French", "FRA"),
+    ("Niamey", "NER"),
+    ("Vietnamese", "VNM"),
+    ("Philippine", "PHL"),
+    ("ASEAN", "ASEAN"),
+    ("Kuala Lumpur", "MYS"),
+    ("Indonesia", "IDN"),
+    ("BRICS", "BRICS"),
+    ("Pakistan", "PAK"),
+    ("the White House", "USA"),
+    ("Afghan", "AFG"),
+    ("Iran", "IRN"),
+    ("The Kremlin", "RUS"),
+    ("Moscow", "RUS"),
     ("Kyiv", "UKR"),
 ]
 
@@ -220,23 +262,52 @@ OWN_ARTICLE_2 = (
     "European Union."
 )
 OWN_ARTICLE_2_GOLD = [
-    ("Tashkent", "UZB"), ("Bishkek", "KGZ"), ("Uzbekistan", "UZB"), ("Kyrgyzstan", "KGZ"),
-    ("Tajik", "TJK"), ("OSCE", "OSCE"), ("UN", "UN"), ("Azerbaijan", "AZE"), ("Astana", "KAZ"),
-    ("Organization of Turkic States", "OTS"), ("Hungary", "HUN"), ("Armenian", "ARM"),
-    ("Baku", "AZE"), ("Yerevan", "ARM"), ("EU", "EU"), ("France", "FRA"), ("CSTO", "CSTO"),
-    ("Georgian", "GEO"), ("Tbilisi", "GEO"), ("Russian", "RUS"), ("Mongolia", "MNG"),
-    ("China", "CHN"), ("Russia", "RUS"), ("US", "USA"), ("Japan", "JPN"),
-    ("South Korea", "KOR"), ("Iranian", "IRN"), ("Ashgabat", "TKM"), ("Turkmenistan", "TKM"),
-    ("Belarusian", "BLR"), ("Kazakh", "KAZ"), ("Afghan", "AFG"), ("Russia", "RUS"),
-    ("Iran", "IRN"), ("European Union", "EU"),
+    ("Tashkent", "UZB"),
+    ("Bishkek", "KGZ"),
+    ("Uzbekistan", "UZB"),
+    ("Kyrgyzstan", "KGZ"),
+    ("Tajik", "TJK"),
+    ("OSCE", "OSCE"),
+    ("UN", "UN"),
+    ("Azerbaijan", "AZE"),
+    ("Astana", "KAZ"),
+    ("Organization of Turkic States", "OTS"),
+    ("Hungary", "HUN"),
+    ("Armenian", "ARM"),
+    ("Baku", "AZE"),
+    ("Yerevan", "ARM"),
+    ("EU", "EU"),
+    ("France", "FRA"),
+    ("CSTO", "CSTO"),
+    ("Georgian", "GEO"),
+    ("Tbilisi", "GEO"),
+    ("Russian", "RUS"),
+    ("Mongolia", "MNG"),
+    ("China", "CHN"),
+    ("Russia", "RUS"),
+    ("US", "USA"),
+    ("Japan", "JPN"),
+    ("South Korea", "KOR"),
+    ("Iranian", "IRN"),
+    ("Ashgabat", "TKM"),
+    ("Turkmenistan", "TKM"),
+    ("Belarusian", "BLR"),
+    ("Kazakh", "KAZ"),
+    ("Afghan", "AFG"),
+    ("Russia", "RUS"),
+    ("Iran", "IRN"),
+    ("European Union", "EU"),
 ]
 
 
 @pytest.mark.parametrize(
     ("text", "gold", "places"),
     [
-        (OWN_ARTICLE, OWN_ARTICLE_GOLD,
-         {"London", "Brussels", "Niamey", "Kuala Lumpur", "the White House"}),
+        (
+            OWN_ARTICLE,
+            OWN_ARTICLE_GOLD,
+            {"London", "Brussels", "Niamey", "Kuala Lumpur", "the White House"},
+        ),
         (OWN_ARTICLE_2, OWN_ARTICLE_2_GOLD, {"Astana", "Tbilisi", "Ashgabat"}),
     ],
 )
@@ -283,8 +354,12 @@ def test_kind(text: str, surface: str, kind: str) -> None:
         ("She works at the Russian Academy of Sciences.", "Russian", "in_name", True),
         ("The Kazakhstan Institute for Strategic Studies says so.", "Kazakhstan", "in_name", True),
         ("He heads the Institute of CIS Countries.", "CIS", "in_name", True),
-        ("The Treaty on the Eurasian Economic Union was signed.", "Eurasian Economic Union",
-         "in_name", True),
+        (
+            "The Treaty on the Eurasian Economic Union was signed.",
+            "Eurasian Economic Union",
+            "in_name",
+            True,
+        ),
         ("Talks in the Astana format continue.", "Astana", "in_name", True),
         ("The Indian Council of World Affairs said so.", "Indian", "in_name", True),
         ("Russian Foreign Minister Lavrov spoke.", "Russian", "in_name", False),
@@ -347,8 +422,11 @@ def test_user_gazetteer_adds_and_reassigns(tmp_path: Path) -> None:
     assert pairs(text) == [("Russia", "RUS")]
     gaz = load_gazetteer([extra])
     assert pairs(text, gazetteer=gaz) == [
-        ("Ruritanian", "RUR"), ("Strelsau", "RUR"), ("Albion", "GBR"),
-        ("Eurasian integration", "EAEU"), ("Russia", "RUS"),
+        ("Ruritanian", "RUR"),
+        ("Strelsau", "RUR"),
+        ("Albion", "GBR"),
+        ("Eurasian integration", "EAEU"),
+        ("Russia", "RUS"),
     ]
     # the bundled forms are still there
     assert pairs("London and Moscow", gazetteer=gaz) == [("London", "GBR"), ("Moscow", "RUS")]
@@ -388,8 +466,10 @@ def gold_scores(gold_dir: Path, seeds_dir: Path) -> dict[str, tuple[int, int, in
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
         article = articles[path.stem]
-        predicted = [m.to_json() for m in find_mentions(article.text, gazetteer=gaz,
-                                                        skip=article.boilerplate)]
+        predicted = [
+            m.to_json()
+            for m in find_mentions(article.text, gazetteer=gaz, skip=article.boilerplate)
+        ]
         score = score_mentions(predicted, gold["mentions"])
         out[path.stem] = (score.tp, score.fp, score.fn)
     return out

@@ -22,12 +22,23 @@ import pytest
 from dashboard_data import fill
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed "
-                       "(apt-get install chromium; scripts/test does it when root)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"{CHROMIUM} not installed "
+        "(apt-get install chromium; scripts/test does it when root)",
+    ),
 ]
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
 
@@ -52,8 +63,9 @@ def server(db: Path) -> Iterator[str]:
     from multivector.web import create_app
 
     port = _free_port()
-    config = uvicorn.Config(create_app(db, n_boot=50), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        create_app(db, n_boot=50), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -97,8 +109,9 @@ def test_overview_renders_every_chart(page: Any, server: str, tmp_path: Path) ->
     page.wait_for_selector(".js-plotly-plot .main-svg")
     plots = page.locator(".js-plotly-plot")
     assert plots.count() == 6
-    traces = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot'))"
-                           ".map(g => g.data.length)")
+    traces = page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.data.length)"
+    )
     assert all(n > 0 for n in traces)
     assert page.errors == []
     shot = tmp_path / "dashboard-overview.png"
@@ -124,8 +137,10 @@ def test_search_filter_and_paginate(page: Any, server: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_url("**polarity=tension*")
     texts = page.locator("tr.hit td:first-child").all_inner_texts()
-    assert sorted(texts) == ["Kazakhstan also criticised Russian transit fees as unfair.",
-                             "Kazakhstan and Russia disagreed over pipeline tariffs."]
+    assert sorted(texts) == [
+        "Kazakhstan also criticised Russian transit fees as unfair.",
+        "Kazakhstan and Russia disagreed over pipeline tariffs.",
+    ]
 
     page.goto(server + "/search?limit=4")
     first = page.locator("tr.hit td:first-child").all_inner_texts()
@@ -172,8 +187,7 @@ def test_person_then_article_highlights(page: Any, server: str, tmp_path: Path) 
         anchor = rows.nth(i).locator("a").get_attribute("href").lstrip("#")
         assert texts[anchor] == cells[2]
     assert page.locator("#article-text mark.mention").count() >= 7
-    assert page.locator("#article-text mark.boilerplate").inner_text() == \
-        "Read more on our website"
+    assert page.locator("#article-text mark.boilerplate").inner_text() == "Read more on our website"
     shot = tmp_path / "dashboard-article.png"
     page.screenshot(path=str(shot), full_page=True)
     _keep(shot)

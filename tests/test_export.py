@@ -47,8 +47,9 @@ def key(row: dict[str, object]) -> str:
 
 
 @pytest.mark.parametrize("table", EXPORTABLE)
-def test_jsonl_and_parquet_hold_exactly_the_stored_rows(db: Path, tmp_path: Path,
-                                                       table: str) -> None:
+def test_jsonl_and_parquet_hold_exactly_the_stored_rows(
+    db: Path, tmp_path: Path, table: str
+) -> None:
     expected = sorted(map(key, stored(db, table)))
     assert expected or table not in ("statements", "quotes", "mentions", "articles")
     out = tmp_path / f"{table}.jsonl"
@@ -71,14 +72,15 @@ def test_csv_keeps_lists_as_json(db: Path, tmp_path: Path) -> None:
 
 
 def test_cli_export_to_stdout_and_file(runner, db: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["export", "--table", "quotes", "--format", "csv",
-                                 "--db", str(db)])
+    result = runner.invoke(app, ["export", "--table", "quotes", "--format", "csv", "--db", str(db)])
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 3 and {r["person_key"] for r in rows} >= {"daniyar-omarov"}
     out = tmp_path / "persons.parquet"
-    result = runner.invoke(app, ["export", "--table", "persons", "--format", "parquet",
-                                 "--db", str(db), "--out", str(out)])
+    result = runner.invoke(
+        app,
+        ["export", "--table", "persons", "--format", "parquet", "--db", str(db), "--out", str(out)],
+    )
     assert result.exit_code == 0 and "2 rows written" in result.stdout
     assert pq.read_table(out).num_rows == 2
 

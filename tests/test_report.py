@@ -15,8 +15,14 @@ from multivector.cli import _optional_values, app
 from multivector.queries import open_readonly
 from template_contract import fields_used, merge, unused
 
-CHART_IDS = ("chart-balance", "chart-profile", "chart-domains", "chart-indices",
-             "chart-forecasts", "chart-people")
+CHART_IDS = (
+    "chart-balance",
+    "chart-profile",
+    "chart-domains",
+    "chart-indices",
+    "chart-forecasts",
+    "chart-people",
+)
 
 
 class _Ids(HTMLParser):
@@ -75,8 +81,10 @@ def test_every_internal_link_resolves(report_html: str) -> None:
 
 def test_evidence_sentences_come_from_the_offsets(report_html: str) -> None:
     # sentences are cut out of the article text by their stand-off offsets
-    for sentence in ("Kazakhstan and Russia disagreed over pipeline tariffs.",
-                     "China and Kazakhstan agreed to expand rail links through the dry port."):
+    for sentence in (
+        "Kazakhstan and Russia disagreed over pipeline tariffs.",
+        "China and Kazakhstan agreed to expand rail links through the dry port.",
+    ):
         assert sentence in report_html
     for spec in ARTICLES:
         assert spec["title"] in report_html
@@ -115,8 +123,9 @@ def test_report_context_figures(filled_db: Path) -> None:
         (("2026-01-01", "2026-12-31"), None, "unknown"),
     ],
 )
-def test_forecast_status(window: tuple[str | None, str | None], today: date | None,
-                         status: str) -> None:
+def test_forecast_status(
+    window: tuple[str | None, str | None], today: date | None, status: str
+) -> None:
     assert rp.forecast_status(*window, today) == status
 
 
@@ -139,16 +148,37 @@ def test_undated_corpus_shows_the_whole_period(tmp_path: Path) -> None:
     assert "No article has a publication date" in page.balance.note
 
 
-REPORT_CLASSES = [rp.ReportPage, rp.SummarySection, rp.BalanceSection, rp.ProfileSection,
-                  rp.ProfileRow, rp.DomainSection, rp.DomainRow, rp.IndexSection, rp.IndexRow,
-                  rp.ForecastSection, rp.ForecastRow, rp.PeopleSection, rp.PersonRow,
-                  rp.EvidenceSection, rp.EvidenceGroup, rp.EvidenceRow, rp.PersonQuotes,
-                  rp.QuoteRow, rp.ArticleRef, rp.Link]
+REPORT_CLASSES = [
+    rp.ReportPage,
+    rp.SummarySection,
+    rp.BalanceSection,
+    rp.ProfileSection,
+    rp.ProfileRow,
+    rp.DomainSection,
+    rp.DomainRow,
+    rp.IndexSection,
+    rp.IndexRow,
+    rp.ForecastSection,
+    rp.ForecastRow,
+    rp.PeopleSection,
+    rp.PersonRow,
+    rp.EvidenceSection,
+    rp.EvidenceGroup,
+    rp.EvidenceRow,
+    rp.PersonQuotes,
+    rp.QuoteRow,
+    rp.ArticleRef,
+    rp.Link,
+]
 SECTION_TEMPLATES = {
-    "sections/summary.html": rp.SummarySection, "sections/balance.html": rp.BalanceSection,
-    "sections/profile.html": rp.ProfileSection, "sections/domains.html": rp.DomainSection,
-    "sections/indices.html": rp.IndexSection, "sections/forecasts.html": rp.ForecastSection,
-    "sections/people.html": rp.PeopleSection, "sections/evidence.html": rp.EvidenceSection,
+    "sections/summary.html": rp.SummarySection,
+    "sections/balance.html": rp.BalanceSection,
+    "sections/profile.html": rp.ProfileSection,
+    "sections/domains.html": rp.DomainSection,
+    "sections/indices.html": rp.IndexSection,
+    "sections/forecasts.html": rp.ForecastSection,
+    "sections/people.html": rp.PeopleSection,
+    "sections/evidence.html": rp.EvidenceSection,
 }
 
 
@@ -163,8 +193,22 @@ def test_templates_use_exactly_the_documented_fields() -> None:
 
 def test_cli_report_and_errors(runner, filled_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "cli.html"
-    result = runner.invoke(app, ["report", "--db", str(filled_db), "--out", str(out),
-                                 "--today", "2027-01-01", "--by", "quarter", "--boot", "50"])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "--db",
+            str(filled_db),
+            "--out",
+            str(out),
+            "--today",
+            "2027-01-01",
+            "--by",
+            "quarter",
+            "--boot",
+            "50",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert out.is_file() and "2023-Q1" in out.read_text()
     missing = runner.invoke(app, ["report", "--db", str(tmp_path / "none.db")])
@@ -191,11 +235,26 @@ def test_report_option_value_is_optional(argv: list[str], expected: list[str]) -
 
 def test_analyze_writes_the_report(runner, tmp_path: Path, write_file) -> None:
     corpus = tmp_path / "corpus"
-    write_file("corpus/a.txt", "Sunland and Rivia sign a deal\n\nKazakhstan and China signed a "
-               "rail agreement on Monday. Kazakhstan welcomed Chinese investment.\n")
+    write_file(
+        "corpus/a.txt",
+        "Sunland and Rivia sign a deal\n\nKazakhstan and China signed a "
+        "rail agreement on Monday. Kazakhstan welcomed Chinese investment.\n",
+    )
     out = tmp_path / "analyzed.html"
-    result = runner.invoke(app, ["analyze", str(corpus), "--db", str(tmp_path / "a.db"),
-                                 "--focus", "KAZ", "--report", str(out), "--no-progress"])
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(corpus),
+            "--db",
+            str(tmp_path / "a.db"),
+            "--focus",
+            "KAZ",
+            "--report",
+            str(out),
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert f"report: {out}" in result.stdout
     assert out.is_file() and "chart-balance" in out.read_text()
@@ -212,8 +271,9 @@ def test_seed_corpus_report_has_data_in_every_chart(shared_dir: Path, tmp_path: 
     db = tmp_path / "seeds.db"
     pipeline = api.build_pipeline(resources=api.make_resources(focus="KAZ"))
     api.analyze([shared_dir / "corpus" / "seeds"], db=db, pipeline=pipeline)
-    html = rp.build_report(db, out=tmp_path / "seeds.html", today=date(2026, 11, 22),
-                           n_boot=100).read_text()
+    html = rp.build_report(
+        db, out=tmp_path / "seeds.html", today=date(2026, 11, 22), n_boot=100
+    ).read_text()
     with open_readonly(db) as ro:
         page = rp.report_context(ro, rp.ReportOptions(today=date(2026, 11, 22), n_boot=50))
     assert page.summary.statements > 0

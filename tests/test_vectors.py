@@ -65,7 +65,7 @@ def test_user_file(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ('focus = "Kazakhstan"\n[vectors.A]\nmembers = { RUS = 1 }\n', "ISO3"),
-        ('[vectors.A]\nmembers = { RUS = 0 }\n', "weight"),
+        ("[vectors.A]\nmembers = { RUS = 0 }\n", "weight"),
         ('[vectors.A]\nmembers = { RUS = "high" }\n', "weight"),
         ('[vectors.A]\nlabel = "A"\n', "members"),
         ('focus = "KAZ"\n', "no \\[vectors"),

@@ -63,8 +63,13 @@ def test_report_context_on_postgres(pg_db: str) -> None:
 
 @pytest.mark.parametrize(
     ("query", "count"),
-    [("q=pipeline+tariffs", 1), ("vector=CHINA", 2), ("partner=rus&polarity=tension", 2),
-     ("kind=quotes&speaker=sadykova", 2), ("date_from=2024", 2)],
+    [
+        ("q=pipeline+tariffs", 1),
+        ("vector=CHINA", 2),
+        ("partner=rus&polarity=tension", 2),
+        ("kind=quotes&speaker=sadykova", 2),
+        ("date_from=2024", 2),
+    ],
 )
 def test_search_on_postgres(pg_client: Client, query: str, count: int) -> None:
     response = pg_client.get(f"/api/search?{query}")
@@ -75,8 +80,11 @@ def test_search_on_postgres(pg_client: Client, query: str, count: int) -> None:
 def test_pages_and_read_only_on_postgres(pg_db: str, pg_client: Client) -> None:
     for url in ("/", "/people", "/articles", "/person/aigerim-sadykova"):
         assert pg_client.get(url).status_code == 200
-    with open_readonly(pg_db) as db, db.engine.connect() as conn, \
-            pytest.raises(sa.exc.DBAPIError, match="read-only"):
+    with (
+        open_readonly(pg_db) as db,
+        db.engine.connect() as conn,
+        pytest.raises(sa.exc.DBAPIError, match="read-only"),
+    ):
         conn.exec_driver_sql("DELETE FROM skips")
 
 

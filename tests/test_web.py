@@ -96,27 +96,54 @@ def test_overview_links_charts_to_search(client: Client) -> None:
         ("q=pipeline", ["Kazakhstan and Russia disagreed over pipeline tariffs."]),
         ("q=PIPELINE+tariffs", ["Kazakhstan and Russia disagreed over pipeline tariffs."]),
         ("q=pipeline+grain", []),  # every word must occur
-        ("vector=CHINA", ["China and Kazakhstan agreed to expand rail links through the dry port.",
-                          "Kazakhstan welcomed Chinese investment in solar energy."]),
-        ("vector=RUSSIA&polarity=tension",
-         ["Kazakhstan also criticised Russian transit fees as unfair.",
-          "Kazakhstan and Russia disagreed over pipeline tariffs."]),
-        ("partner=usa", ["Kazakhstan and the United States held talks on border security "
-                         "cooperation."]),
-        ("domain=energy&polarity=cooperation",
-         ["Kazakhstan welcomed Chinese investment in solar energy."]),
-        ("date_from=2024-01-01", ["Kazakhstan and the United States held talks on border "
-                                  "security cooperation.",
-                                  "Kazakhstan and Russia disagreed over pipeline tariffs."]),
-        ("date_to=2023-03&vector=RUSSIA",
-         ["Kazakhstan and Russia signed a grain corridor agreement on Tuesday.",
-          "Kazakhstan also criticised Russian transit fees as unfair."]),
+        (
+            "vector=CHINA",
+            [
+                "China and Kazakhstan agreed to expand rail links through the dry port.",
+                "Kazakhstan welcomed Chinese investment in solar energy.",
+            ],
+        ),
+        (
+            "vector=RUSSIA&polarity=tension",
+            [
+                "Kazakhstan also criticised Russian transit fees as unfair.",
+                "Kazakhstan and Russia disagreed over pipeline tariffs.",
+            ],
+        ),
+        (
+            "partner=usa",
+            ["Kazakhstan and the United States held talks on border security cooperation."],
+        ),
+        (
+            "domain=energy&polarity=cooperation",
+            ["Kazakhstan welcomed Chinese investment in solar energy."],
+        ),
+        (
+            "date_from=2024-01-01",
+            [
+                "Kazakhstan and the United States held talks on border security cooperation.",
+                "Kazakhstan and Russia disagreed over pipeline tariffs.",
+            ],
+        ),
+        (
+            "date_to=2023-03&vector=RUSSIA",
+            [
+                "Kazakhstan and Russia signed a grain corridor agreement on Tuesday.",
+                "Kazakhstan also criticised Russian transit fees as unfair.",
+            ],
+        ),
         ("source=caspian&q=solar", ["Kazakhstan welcomed Chinese investment in solar energy."]),
-        ("kind=quotes&q=partnership",
-         ["Our partnership with Washington is balanced and pragmatic,"]),
-        ("kind=quotes&speaker=sadykova",
-         ["The corridor will double our exports by 2026,",
-          "We expect freight volumes to grow within five years,"]),
+        (
+            "kind=quotes&q=partnership",
+            ["Our partnership with Washington is balanced and pragmatic,"],
+        ),
+        (
+            "kind=quotes&speaker=sadykova",
+            [
+                "The corridor will double our exports by 2026,",
+                "We expect freight volumes to grow within five years,",
+            ],
+        ),
         ("q=%22%29+OR+1%3D1+--+%27", []),  # FTS operators and SQL are inert text
         ("q=NEAR%28a+b%29+*", []),
     ],
@@ -147,8 +174,10 @@ def test_pagination_walks_every_hit(client: Client) -> None:
     assert last["pager"]["next_href"] == ""
 
 
-@pytest.mark.parametrize("url", ["/search?limit=abc", "/search?date_from=yesterday",
-                                 "/person/nobody-at-all", "/article/0000"])
+@pytest.mark.parametrize(
+    "url",
+    ["/search?limit=abc", "/search?date_from=yesterday", "/person/nobody-at-all", "/article/0000"],
+)
 def test_bad_requests_get_a_clear_page(client: Client, url: str) -> None:
     response = client.get(url)
     assert response.status_code in (400, 404)
@@ -214,10 +243,15 @@ def test_article_highlights_every_record_at_its_offsets(client: Client, db: Path
     text = con.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()[0]
     con.close()
     assert "".join(marks.body) == text  # the text itself is untouched
-    assert {r["kind"] for r in record["records"]} == {"boilerplate", "mention", "statement",
-                                                      "quote", "forecast"}
+    assert {r["kind"] for r in record["records"]} == {
+        "boilerplate",
+        "mention",
+        "statement",
+        "quote",
+        "forecast",
+    }
     for r in record["records"]:
-        assert marks.text[r["anchor"]] == text[r["start"]:r["end"]] == r["text"]
+        assert marks.text[r["anchor"]] == text[r["start"] : r["end"]] == r["text"]
         assert marks.kinds[r["anchor"]] == r["kind"]
     quote = next(r for r in record["records"] if r["kind"] == "quote")
     assert quote["text"].startswith('"Our partnership with Washington')
@@ -232,8 +266,9 @@ def test_article_highlights_every_record_at_its_offsets(client: Client, db: Path
         ([(4, 4, "empty"), (20, 99, "outside")], "ignored spans"),
     ],
 )
-def test_highlight_splits_overlaps_into_valid_html(spans: list[tuple[int, int, str]],
-                                                   text: str) -> None:
+def test_highlight_splits_overlaps_into_valid_html(
+    spans: list[tuple[int, int, str]], text: str
+) -> None:
     html = str(web.highlight(text, [web.Span(s, e, k, f"{k}-{s}", k) for s, e, k in spans]))
     marks = _Marks()
     marks.feed(f'<div id="article-text">{html}</div>')
@@ -282,8 +317,9 @@ def test_dashboard_never_writes(tmp_path: Path) -> None:
         (b"SQLite format 3\x00" + b"\x00" * 200, "cannot read the database"),
     ],
 )
-def test_missing_or_corrupt_database_gives_a_clear_page(tmp_path: Path, content: bytes | None,
-                                                        message: str) -> None:
+def test_missing_or_corrupt_database_gives_a_clear_page(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
     path = tmp_path / "broken.db"
     if content is not None:
         path.write_bytes(content)
@@ -314,9 +350,12 @@ def test_cli_serve_refuses_a_missing_database(runner, tmp_path: Path) -> None:
 
 
 WEB_TEMPLATES = {
-    "web/overview.html": web.OverviewPage, "web/search.html": web.SearchPage,
-    "web/person.html": web.PersonPage, "web/article.html": web.ArticlePage,
-    "web/list.html": web.ListPage, "web/error.html": web.ErrorPage,
+    "web/overview.html": web.OverviewPage,
+    "web/search.html": web.SearchPage,
+    "web/person.html": web.PersonPage,
+    "web/article.html": web.ArticlePage,
+    "web/list.html": web.ListPage,
+    "web/error.html": web.ErrorPage,
 }
 
 
@@ -327,6 +366,16 @@ def test_web_templates_use_exactly_the_documented_fields() -> None:
         *(fields_used(env, "web/base.html", {"page": cls}) for cls in WEB_TEMPLATES.values()),
         fields_used(env, "web/_pager.html", {"pager": web.Pager}),
     )
-    classes = [*WEB_TEMPLATES.values(), web.Pager, web.Option, web.Hit, web.PersonRole,
-               web.PersonQuote, web.PersonForecast, web.RecordRow, web.KindCount, web.ListRow]
+    classes = [
+        *WEB_TEMPLATES.values(),
+        web.Pager,
+        web.Option,
+        web.Hit,
+        web.PersonRole,
+        web.PersonQuote,
+        web.PersonForecast,
+        web.RecordRow,
+        web.KindCount,
+        web.ListRow,
+    ]
     assert unused(used, classes) == {}

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -25,6 +25,7 @@ from rich.text import Text
 from . import api
 from .clean import ChromeRules
 from .errors import MultivectorError
+from .indices import Period
 from .ingest import DEFAULT_MAX_BYTES, IngestOptions, file_identity, parse_date
 from .pipeline import build_pipeline
 from .records import Article, Skip
@@ -209,8 +210,7 @@ def analyze(
         Path | None,
         typer.Option(
             "--report",
-            help="At the end, write the HTML report to this file (`--report` alone: "
-            "report.html).",
+            help="At the end, write the HTML report to this file (`--report` alone: report.html).",
         ),
     ] = None,
 ) -> None:
@@ -459,8 +459,12 @@ def forecasts(
             )
     except MultivectorError as exc:
         raise _fail(str(exc)) from None
-    emit_rows([{c: r[c] for c in LEDGER_COLUMNS} for r in found], LEDGER_COLUMNS, format,
-              title="Forecast ledger")
+    emit_rows(
+        [{c: r[c] for c in LEDGER_COLUMNS} for r in found],
+        LEDGER_COLUMNS,
+        format,
+        title="Forecast ledger",
+    )
 
 
 @app.command("vectors")
@@ -484,13 +488,20 @@ def vectors_command(
     effective number of vectors. Articles without a date count only in the period 'all'.
     See the README for every definition.
     """
-    if by not in ("all", "year", "quarter", "month"):
-        raise _fail(f"--by {by!r}: use all, year, quarter or month")
+    _period(by)
     try:
         with Store(db, create=False) as store:
             _print_vectors(store, focus=focus, vectors=vectors, by=by, fmt=format, n_boot=boot)
     except MultivectorError as exc:
         raise _fail(str(exc)) from None
+
+
+def _period(by: str, *, allow_all: bool = True) -> Period:
+    """The --by value as a period, or a usage error naming the choices."""
+    choices = ("all", "year", "quarter", "month") if allow_all else ("year", "quarter", "month")
+    if by not in choices:
+        raise _fail(f"--by {by!r}: use {', '.join(choices)}")
+    return cast(Period, by)
 
 
 def _print_vectors(
@@ -508,7 +519,7 @@ def _print_vectors(
             return
         chosen = foci[0]
     vector_set = load_vectors(vectors, focus=chosen)
-    periods = vector_indices(store, focus=chosen, vectors=vector_set, by=by, n_boot=n_boot)  # type: ignore[arg-type]
+    periods = vector_indices(store, focus=chosen, vectors=vector_set, by=_period(by), n_boot=n_boot)
     if fmt == "json":
         for period in periods:
             typer.echo(json.dumps(dataclasses.asdict(period), ensure_ascii=False))
@@ -516,26 +527,40 @@ def _print_vectors(
     emit_rows(flatten(periods), list(INDEX_COLUMNS), fmt, title=f"Vectors of {chosen}")
 
 
-ByOpt = Annotated[str, typer.Option("--by", help="Periods of the time charts: year, quarter "
-                                    "or month.")]
+ByOpt = Annotated[
+    str, typer.Option("--by", help="Periods of the time charts: year, quarter or month.")
+]
 
 
-def _write_report(db: str, out: Path, focus: str | None, vectors: str | None, by: str,
-                  today: str | None, n_boot: int) -> Path:
+def _write_report(
+    db: str,
+    out: Path,
+    focus: str | None,
+    vectors: str | None,
+    by: str,
+    today: str | None,
+    n_boot: int,
+) -> Path:
     from datetime import date
 
     from .report import build_report
 
-    if by not in ("year", "quarter", "month"):
-        raise _fail(f"--by {by!r}: use year, quarter or month")
+    period = _period(by, allow_all=False)
     day = date.today()
     if today is not None:
         parsed = parse_date(today)
         if parsed is None:
             raise _fail(f"--today {today!r} is not a date; use YYYY-MM-DD")
         day = date.fromisoformat(parsed)
-    return build_report(db, focus=focus.upper() if focus else None, vectors=vectors, out=out,
-                        by=by, today=day, n_boot=n_boot)  # type: ignore[arg-type]
+    return build_report(
+        db,
+        focus=focus.upper() if focus else None,
+        vectors=vectors,
+        out=out,
+        by=period,
+        today=day,
+        n_boot=n_boot,
+    )
 
 
 @app.command()
@@ -569,8 +594,9 @@ def report(
 def serve(
     db: DbOpt = "multivector.db",
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1,
-                                      max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)
+    ] = 8000,
 ) -> None:
     """A local dashboard in the browser, read-only on the database: the report's charts,
     search over statements and quotes, a page per person and per article, JSON under /api/."""
@@ -589,8 +615,11 @@ def serve(
 def export(
     table: Annotated[
         str,
-        typer.Option("--table", help="quotes, statements, mentions, forecasts, numbers, "
-                     "articles, persons, article_persons, skips or boilerplate."),
+        typer.Option(
+            "--table",
+            help="quotes, statements, mentions, forecasts, numbers, "
+            "articles, persons, article_persons, skips or boilerplate.",
+        ),
     ],
     format: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet.")] = "csv",
     db: DbOpt = "multivector.db",

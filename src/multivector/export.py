@@ -23,8 +23,18 @@ from .queries import TABLES, ReadOnlyDB, open_readonly, stream
 
 Format = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
-EXPORTABLE: tuple[str, ...] = ("quotes", "statements", "mentions", "forecasts", "numbers",
-                               "articles", "persons", "article_persons", "skips", "boilerplate")
+EXPORTABLE: tuple[str, ...] = (
+    "quotes",
+    "statements",
+    "mentions",
+    "forecasts",
+    "numbers",
+    "articles",
+    "persons",
+    "article_persons",
+    "skips",
+    "boilerplate",
+)
 
 
 class ExportError(MultivectorError):
@@ -109,8 +119,9 @@ def _text(db: ReadOnlyDB, table: str, format: str, out: Path | None, batch: int)
             if writer is not None:
                 writer.writerows([_csv_value(r[c]) for c in names] for r in rows)
             else:
-                sink.writelines(json.dumps({c: r[c] for c in names}, ensure_ascii=False) + "\n"
-                                for r in rows)
+                sink.writelines(
+                    json.dumps({c: r[c] for c in names}, ensure_ascii=False) + "\n" for r in rows
+                )
             n += len(rows)
     return n
 
@@ -126,8 +137,12 @@ def _parquet(db: ReadOnlyDB, table: str, out: Path, batch: int) -> int:
     with pq.ParquetWriter(out, schema) as writer:
         for rows in stream(db, table, batch=batch):
             data = {
-                name: [([str(v) for v in r[name]] if r[name] is not None else None)
-                       if name in json_columns else r[name] for r in rows]
+                name: [
+                    ([str(v) for v in r[name]] if r[name] is not None else None)
+                    if name in json_columns
+                    else r[name]
+                    for r in rows
+                ]
                 for name in schema.names
             }
             writer.write_table(pa.Table.from_pydict(data, schema=schema))

@@ -76,8 +76,9 @@ def open_readonly(db: str | Path) -> ReadOnlyDB:
         def connect() -> sqlite3.Connection:
             return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
-        engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool,
-                                  pool_size=8, max_overflow=8)
+        engine = sa.create_engine(
+            "sqlite://", creator=connect, poolclass=sa.pool.QueuePool, pool_size=8, max_overflow=8
+        )
         label = str(path)
     else:
         engine = sa.create_engine(url, execution_options={"postgresql_readonly": True})
@@ -104,8 +105,7 @@ def open_readonly(db: str | Path) -> ReadOnlyDB:
 def sentence(table: sa.Table) -> sa.ColumnElement[str]:
     """The text a record's offsets point at, cut from its article."""
     a = t.articles
-    return sa.func.substr(a.c.text, table.c.char_start + 1,
-                          table.c.char_end - table.c.char_start)
+    return sa.func.substr(a.c.text, table.c.char_start + 1, table.c.char_end - table.c.char_start)
 
 
 def rows(db: ReadOnlyDB, query: sa.Executable) -> list[dict[str, Any]]:
@@ -122,10 +122,18 @@ def counts(db: ReadOnlyDB) -> dict[str, int]:
     """How many rows each main table holds."""
     out = {}
     with db.engine.connect() as conn:
-        for name in ("articles", "statements", "quotes", "forecasts", "persons", "mentions",
-                     "numbers"):
-            out[name] = int(conn.execute(
-                sa.select(sa.func.count()).select_from(TABLES[name])).scalar() or 0)
+        for name in (
+            "articles",
+            "statements",
+            "quotes",
+            "forecasts",
+            "persons",
+            "mentions",
+            "numbers",
+        ):
+            out[name] = int(
+                conn.execute(sa.select(sa.func.count()).select_from(TABLES[name])).scalar() or 0
+            )
     return out
 
 
@@ -145,5 +153,6 @@ def article_refs(db: ReadOnlyDB, ids: Sequence[str]) -> dict[str, dict[str, Any]
         return {}
     a = t.articles
     query = sa.select(a.c.id, a.c.doc, a.c.title, a.c.source, a.c.published, a.c.url).where(
-        a.c.id.in_(sorted(set(ids))))
+        a.c.id.in_(sorted(set(ids)))
+    )
     return {r["id"]: r for r in rows(db, query)}

@@ -257,9 +257,13 @@ def _pager(request: Request, limit: int, offset: int, shown: int, more: bool) ->
     def href(new_offset: int) -> str:
         return f"{request.url.path}?{urlencode({**params, 'limit': limit, 'offset': new_offset})}"
 
-    return Pager(limit=limit, offset=offset, shown=shown,
-                 prev_href=href(max(0, offset - limit)) if offset > 0 else "",
-                 next_href=href(offset + limit) if more else "")
+    return Pager(
+        limit=limit,
+        offset=offset,
+        shown=shown,
+        prev_href=href(max(0, offset - limit)) if offset > 0 else "",
+        next_href=href(offset + limit) if more else "",
+    )
 
 
 def _api(request: Request) -> str:
@@ -269,8 +273,11 @@ def _api(request: Request) -> str:
 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name not in ("chart", "body")}
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in ("chart", "body")
+        }
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     return str(value) if isinstance(value, Markup) else value
@@ -325,25 +332,47 @@ class Dashboard:
         s, a = t.statements, t.articles
         with self.db.engine.connect() as conn:
             if self.db.is_sqlite:
-                return tuple(conn.execute(sa.text(
-                    "SELECT (SELECT max(rowid) FROM statements), (SELECT max(rowid) FROM "
-                    "articles), (SELECT max(rowid) FROM quotes), (SELECT max(rowid) FROM "
-                    "forecasts)")).one())
-            return (conn.execute(sa.select(sa.func.count()).select_from(s)).scalar(),
-                    conn.execute(sa.select(sa.func.count()).select_from(a)).scalar())
+                return tuple(
+                    conn.execute(
+                        sa.text(
+                            "SELECT (SELECT max(rowid) FROM statements), (SELECT max(rowid) FROM "
+                            "articles), (SELECT max(rowid) FROM quotes), (SELECT max(rowid) FROM "
+                            "forecasts)"
+                        )
+                    ).one()
+                )
+            return (
+                conn.execute(sa.select(sa.func.count()).select_from(s)).scalar(),
+                conn.execute(sa.select(sa.func.count()).select_from(a)).scalar(),
+            )
 
     def overview(self) -> OverviewPage:
         version = self._version()
         with self._lock:
             if self._overview is not None and self._overview[0] == version:
                 return self._overview[1]
-            page = report_context(self.db, ReportOptions(
-                by="year", today=_today(), n_boot=self.n_boot, forecasts=50, evidence=0,
-                links=WEB_LINKS), inline_js=False)
+            page = report_context(
+                self.db,
+                ReportOptions(
+                    by="year",
+                    today=_today(),
+                    n_boot=self.n_boot,
+                    forecasts=50,
+                    evidence=0,
+                    links=WEB_LINKS,
+                ),
+                inline_js=False,
+            )
             overview = OverviewPage(
-                title=page.title, summary=page.summary, balance=page.balance,
-                profile=page.profile, domains=page.domains, indices=page.indices,
-                forecasts=page.forecasts, people=page.people)
+                title=page.title,
+                summary=page.summary,
+                balance=page.balance,
+                profile=page.profile,
+                domains=page.domains,
+                indices=page.indices,
+                forecasts=page.forecasts,
+                people=page.people,
+            )
             self._overview = (version, overview)
             return overview
 
@@ -370,8 +399,9 @@ class Dashboard:
             return None
         name = SEARCH_TABLES[table.name]
         if name in self.search_tables:
-            return sa.text(f"{table.name}.rowid IN (SELECT rowid FROM {name} "
-                           f"WHERE {name} MATCH :fts)").bindparams(fts=words)
+            return sa.text(
+                f"{table.name}.rowid IN (SELECT rowid FROM {name} WHERE {name} MATCH :fts)"
+            ).bindparams(fts=words)
         column = table.c.text if table is t.quotes else sentence(table)
         conds = [column.ilike(f"%{w}%") for w in re.findall(r"\w+", q)]
         return sa.and_(*conds)
@@ -392,8 +422,13 @@ class Dashboard:
         if params.get("date_to"):
             about.append(a.c.published <= params["date_to"] + "\uffff")
         if about:  # correlated: one index lookup per candidate row, no scan of all articles
-            conds.append(sa.exists(sa.select(sa.literal(1)).select_from(a).where(
-                a.c.id == table.c.article_id, *about)))
+            conds.append(
+                sa.exists(
+                    sa.select(sa.literal(1))
+                    .select_from(a)
+                    .where(a.c.id == table.c.article_id, *about)
+                )
+            )
         return conds
 
     def _search_statements(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
@@ -407,39 +442,87 @@ class Dashboard:
             conds.append(s.c.domain == params["domain"])
         if params.get("polarity"):
             conds.append(s.c.polarity == params["polarity"])
-        query = (sa.select(s.c.article_id, s.c.char_start, s.c.char_end, s.c.partners,
-                           s.c.vectors, s.c.domain, s.c.polarity, s.c.speaker,
-                           sentence(s).label("text"), a.c.title, a.c.doc, a.c.source,
-                           a.c.published)
-                 .join(a, a.c.id == s.c.article_id).where(*conds)
-                 .order_by(*self._storage_order(s))
-                 .limit(limit).offset(offset))
-        return [Hit(kind="statement", text=r["text"], speaker=r["speaker"] or "",
-                    speaker_href=_speaker_href(r["speaker"]),
-                    partners=", ".join(r["partners"]), vectors=", ".join(r["vectors"]),
-                    domain=r["domain"], polarity=r["polarity"],
-                    article_title=r["title"] or r["doc"], article_source=r["source"] or "",
-                    published=r["published"] or "undated",
-                    href=article_href(r["article_id"], f"s-{r['char_start']}-{r['char_end']}"))
-                for r in rows(self.db, query)]
+        query = (
+            sa.select(
+                s.c.article_id,
+                s.c.char_start,
+                s.c.char_end,
+                s.c.partners,
+                s.c.vectors,
+                s.c.domain,
+                s.c.polarity,
+                s.c.speaker,
+                sentence(s).label("text"),
+                a.c.title,
+                a.c.doc,
+                a.c.source,
+                a.c.published,
+            )
+            .join(a, a.c.id == s.c.article_id)
+            .where(*conds)
+            .order_by(*self._storage_order(s))
+            .limit(limit)
+            .offset(offset)
+        )
+        return [
+            Hit(
+                kind="statement",
+                text=r["text"],
+                speaker=r["speaker"] or "",
+                speaker_href=_speaker_href(r["speaker"]),
+                partners=", ".join(r["partners"]),
+                vectors=", ".join(r["vectors"]),
+                domain=r["domain"],
+                polarity=r["polarity"],
+                article_title=r["title"] or r["doc"],
+                article_source=r["source"] or "",
+                published=r["published"] or "undated",
+                href=article_href(r["article_id"], f"s-{r['char_start']}-{r['char_end']}"),
+            )
+            for r in rows(self.db, query)
+        ]
 
     def _search_quotes(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
         q, a = t.quotes, t.articles
         conds = self._common(q, params)
-        query = (sa.select(q.c.article_id, q.c.char_start, q.c.char_end, q.c.speaker,
-                           q.c.person_key, q.c.text, a.c.title, a.c.doc, a.c.source,
-                           a.c.published)
-                 .join(a, a.c.id == q.c.article_id).where(*conds)
-                 .order_by(*self._storage_order(q))
-                 .limit(limit).offset(offset))
-        return [Hit(kind="quote", text=r["text"], speaker=r["speaker"] or "",
-                    speaker_href=person_href(r["person_key"] or r["speaker"])
-                    if (r["person_key"] or r["speaker"]) else "",
-                    partners="", vectors="", domain="", polarity="",
-                    article_title=r["title"] or r["doc"], article_source=r["source"] or "",
-                    published=r["published"] or "undated",
-                    href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"))
-                for r in rows(self.db, query)]
+        query = (
+            sa.select(
+                q.c.article_id,
+                q.c.char_start,
+                q.c.char_end,
+                q.c.speaker,
+                q.c.person_key,
+                q.c.text,
+                a.c.title,
+                a.c.doc,
+                a.c.source,
+                a.c.published,
+            )
+            .join(a, a.c.id == q.c.article_id)
+            .where(*conds)
+            .order_by(*self._storage_order(q))
+            .limit(limit)
+            .offset(offset)
+        )
+        return [
+            Hit(
+                kind="quote",
+                text=r["text"],
+                speaker=r["speaker"] or "",
+                speaker_href=person_href(r["person_key"] or r["speaker"])
+                if (r["person_key"] or r["speaker"])
+                else "",
+                partners="",
+                vectors="",
+                domain="",
+                polarity="",
+                article_title=r["title"] or r["doc"],
+                article_source=r["source"] or "",
+                published=r["published"] or "undated",
+                href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
+            )
+            for r in rows(self.db, query)
+        ]
 
     @functools.cached_property
     def vector_names(self) -> list[str]:
@@ -453,57 +536,111 @@ class Dashboard:
         if not found:  # a bare name (statement and forecast speakers): its person, if known
             found = rows(self.db, sa.select(p).where(p.c.name == key).order_by(p.c.key).limit(1))
             key = found[0]["key"] if found else key
-        mentions = rows(self.db, sa.select(ap.c.article_id, ap.c.name, ap.c.aliases,
-                                           ap.c.roles, ap.c.country, a.c.title, a.c.doc,
-                                           a.c.published)
-                        .join(a, a.c.id == ap.c.article_id).where(ap.c.person_key == key)
-                        .order_by(a.c.published, ap.c.article_id).limit(MAX_LIMIT))
+        mentions = rows(
+            self.db,
+            sa.select(
+                ap.c.article_id,
+                ap.c.name,
+                ap.c.aliases,
+                ap.c.roles,
+                ap.c.country,
+                a.c.title,
+                a.c.doc,
+                a.c.published,
+            )
+            .join(a, a.c.id == ap.c.article_id)
+            .where(ap.c.person_key == key)
+            .order_by(a.c.published, ap.c.article_id)
+            .limit(MAX_LIMIT),
+        )
         by_speaker = sa.and_(q.c.person_key.is_(None), q.c.speaker == key)
-        quote_rows = rows(self.db, sa.select(q.c.article_id, q.c.char_start, q.c.char_end,
-                                             q.c.text, q.c.kind, a.c.title, a.c.doc,
-                                             a.c.published)
-                          .join(a, a.c.id == q.c.article_id)
-                          .where(sa.or_(q.c.person_key == key, by_speaker))
-                          .order_by(a.c.published, q.c.article_id, q.c.char_start)
-                          .limit(limit + 1).offset(offset))
+        quote_rows = rows(
+            self.db,
+            sa.select(
+                q.c.article_id,
+                q.c.char_start,
+                q.c.char_end,
+                q.c.text,
+                q.c.kind,
+                a.c.title,
+                a.c.doc,
+                a.c.published,
+            )
+            .join(a, a.c.id == q.c.article_id)
+            .where(sa.or_(q.c.person_key == key, by_speaker))
+            .order_by(a.c.published, q.c.article_id, q.c.char_start)
+            .limit(limit + 1)
+            .offset(offset),
+        )
         if not found and not mentions and not quote_rows and offset == 0:
             return None, False
         name = found[0]["name"] if found else (mentions[0]["name"] if mentions else key)
         names = {name, key} | {alias for m in mentions for alias in (m["aliases"] or ())}
         names |= {m["name"] for m in mentions}
-        forecast_rows = rows(self.db, sa.select(f.c.article_id, f.c.char_start, f.c.char_end,
-                                                f.c.text, f.c.horizon, f.c.window_from,
-                                                f.c.window_to, a.c.title, a.c.doc,
-                                                a.c.published)
-                             .join(a, a.c.id == f.c.article_id)
-                             .where(f.c.speaker.in_(sorted(names)))
-                             .order_by(a.c.published, f.c.article_id, f.c.char_start)
-                             .limit(MAX_LIMIT))
-        roles = tuple(PersonRole(role=role, article_title=m["title"] or m["doc"],
-                                 published=m["published"] or "undated",
-                                 href=article_href(m["article_id"]))
-                      for m in mentions for role in (m["roles"] or ()))
+        forecast_rows = rows(
+            self.db,
+            sa.select(
+                f.c.article_id,
+                f.c.char_start,
+                f.c.char_end,
+                f.c.text,
+                f.c.horizon,
+                f.c.window_from,
+                f.c.window_to,
+                a.c.title,
+                a.c.doc,
+                a.c.published,
+            )
+            .join(a, a.c.id == f.c.article_id)
+            .where(f.c.speaker.in_(sorted(names)))
+            .order_by(a.c.published, f.c.article_id, f.c.char_start)
+            .limit(MAX_LIMIT),
+        )
+        roles = tuple(
+            PersonRole(
+                role=role,
+                article_title=m["title"] or m["doc"],
+                published=m["published"] or "undated",
+                href=article_href(m["article_id"]),
+            )
+            for m in mentions
+            for role in (m["roles"] or ())
+        )
         page = PersonPage(
-            title=f"{name} · multivector", name=name, key=key,
+            title=f"{name} · multivector",
+            name=name,
+            key=key,
             country=(found[0]["country"] if found else None)
-            or next((m["country"] for m in mentions if m["country"]), None) or "–",
+            or next((m["country"] for m in mentions if m["country"]), None)
+            or "–",
             aliases=", ".join(sorted(names - {name, key})) or "–",
             roles=roles,
-            quotes=tuple(PersonQuote(text=r["text"], kind=r["kind"],
-                                     article_title=r["title"] or r["doc"],
-                                     published=r["published"] or "undated",
-                                     href=article_href(r["article_id"],
-                                                       f"q-{r['char_start']}-{r['char_end']}"))
-                         for r in quote_rows[:limit]),
-            forecasts=tuple(PersonForecast(
-                text=r["text"], horizon=r["horizon"] or "–",
-                window=f"{r['window_from'] or '…'} → {r['window_to'] or '…'}"
-                if r["window_from"] or r["window_to"] else "–",
-                article_title=r["title"] or r["doc"], published=r["published"] or "undated",
-                href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"))
-                for r in forecast_rows),
+            quotes=tuple(
+                PersonQuote(
+                    text=r["text"],
+                    kind=r["kind"],
+                    article_title=r["title"] or r["doc"],
+                    published=r["published"] or "undated",
+                    href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
+                )
+                for r in quote_rows[:limit]
+            ),
+            forecasts=tuple(
+                PersonForecast(
+                    text=r["text"],
+                    horizon=r["horizon"] or "–",
+                    window=f"{r['window_from'] or '…'} → {r['window_to'] or '…'}"
+                    if r["window_from"] or r["window_to"]
+                    else "–",
+                    article_title=r["title"] or r["doc"],
+                    published=r["published"] or "undated",
+                    href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"),
+                )
+                for r in forecast_rows
+            ),
             chart=self._person_chart(key, sorted(names)),
-            pager=Pager(limit, offset, 0, "", ""), api_href="",
+            pager=Pager(limit, offset, 0, "", ""),
+            api_href="",
         )
         return page, len(quote_rows) > limit
 
@@ -517,36 +654,75 @@ class Dashboard:
             ("quotes", q, sa.or_(q.c.person_key == key, by_speaker)),
             ("forecasts", f, f.c.speaker.in_(names)),
         ):
-            found = rows(self.db, sa.select(year, sa.func.count().label("n"))
-                         .select_from(table).join(a, a.c.id == table.c.article_id)
-                         .where(cond).group_by(year))
+            found = rows(
+                self.db,
+                sa.select(year, sa.func.count().label("n"))
+                .select_from(table)
+                .join(a, a.c.id == table.c.article_id)
+                .where(cond)
+                .group_by(year),
+            )
             series[label] = {r["year"]: r["n"] for r in found}
         years = sorted({y for counts in series.values() for y in counts})
-        fig = go.Figure([go.Bar(x=years, y=[counts.get(y, 0) for y in years], name=label)
-                         for label, counts in series.items()])
-        fig.update_layout(height=260, barmode="group", xaxis={"type": "category"},
-                          title="Quotes and forecasts per year of publication")
+        fig = go.Figure(
+            [
+                go.Bar(x=years, y=[counts.get(y, 0) for y in years], name=label)
+                for label, counts in series.items()
+            ]
+        )
+        fig.update_layout(
+            height=260,
+            barmode="group",
+            xaxis={"type": "category"},
+            title="Quotes and forecasts per year of publication",
+        )
         return ChartWriter(inline_js=False)(fig, "chart-person")
 
     def people(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
         p, ap = t.persons, t.article_persons
-        query = (sa.select(p.c.key, p.c.name, p.c.country,
-                           sa.select(sa.func.count()).where(ap.c.person_key == p.c.key)
-                           .scalar_subquery().label("articles"))
-                 .order_by(p.c.name, p.c.key).limit(limit + 1).offset(offset))
+        query = (
+            sa.select(
+                p.c.key,
+                p.c.name,
+                p.c.country,
+                sa.select(sa.func.count())
+                .where(ap.c.person_key == p.c.key)
+                .scalar_subquery()
+                .label("articles"),
+            )
+            .order_by(p.c.name, p.c.key)
+            .limit(limit + 1)
+            .offset(offset)
+        )
         found = rows(self.db, query)
-        return [ListRow(label=r["name"], detail=r["country"] or "", count=r["articles"],
-                        href=person_href(r["key"])) for r in found[:limit]], len(found) > limit
+        return [
+            ListRow(
+                label=r["name"],
+                detail=r["country"] or "",
+                count=r["articles"],
+                href=person_href(r["key"]),
+            )
+            for r in found[:limit]
+        ], len(found) > limit
 
     def articles(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
         a = t.articles
-        query = (sa.select(a.c.id, a.c.title, a.c.doc, a.c.source, a.c.published, a.c.chars)
-                 .order_by(a.c.published.desc(), a.c.id).limit(limit + 1).offset(offset))
+        query = (
+            sa.select(a.c.id, a.c.title, a.c.doc, a.c.source, a.c.published, a.c.chars)
+            .order_by(a.c.published.desc(), a.c.id)
+            .limit(limit + 1)
+            .offset(offset)
+        )
         found = rows(self.db, query)
-        return [ListRow(label=r["title"] or r["doc"],
-                        detail=f"{r['source'] or ''} {r['published'] or 'undated'}".strip(),
-                        count=r["chars"], href=article_href(r["id"]))
-                for r in found[:limit]], len(found) > limit
+        return [
+            ListRow(
+                label=r["title"] or r["doc"],
+                detail=f"{r['source'] or ''} {r['published'] or 'undated'}".strip(),
+                count=r["chars"],
+                href=article_href(r["id"]),
+            )
+            for r in found[:limit]
+        ], len(found) > limit
 
     # ------------------------------------------------------------------ articles
 
@@ -564,25 +740,46 @@ class Dashboard:
             start, end = int(r["char_start"]), int(r["char_end"])
             anchor = f"{prefix}-{start}-{end}"
             spans.append(Span(start, end, kind, anchor, detail))
-            records.append(RecordRow(anchor=anchor, kind=kind, start=start, end=end,
-                                     text=text[start:end], detail=detail))
+            records.append(
+                RecordRow(
+                    anchor=anchor,
+                    kind=kind,
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    detail=detail,
+                )
+            )
 
         def table_rows(table: sa.Table) -> list[dict[str, Any]]:
-            return rows(self.db, sa.select(table).where(table.c.article_id == aid)
-                        .order_by(table.c.char_start, table.c.char_end))
+            return rows(
+                self.db,
+                sa.select(table)
+                .where(table.c.article_id == aid)
+                .order_by(table.c.char_start, table.c.char_end),
+            )
 
         for r in table_rows(t.boilerplate):
             add("boilerplate", "b", r, f"site chrome ({r['rule']})")
         for r in table_rows(t.mentions):
             add("mention", "m", r, f"{r['actor']} ({r['kind']})")
         for r in table_rows(t.statements):
-            add("statement", "s", r, f"{', '.join(r['vectors']) or 'no vector'} · {r['domain']}"
-                f" · {r['polarity']} ({r['intensity']:+.2f}) · {r['modality']}")
+            add(
+                "statement",
+                "s",
+                r,
+                f"{', '.join(r['vectors']) or 'no vector'} · {r['domain']}"
+                f" · {r['polarity']} ({r['intensity']:+.2f}) · {r['modality']}",
+            )
         for r in table_rows(t.quotes):
             add("quote", "q", r, f"{r['speaker'] or 'unattributed'} ({r['kind']})")
         for r in table_rows(t.forecasts):
-            add("forecast", "f", r, f"{r['speaker'] or 'unattributed'} · horizon "
-                f"{r['horizon'] or '–'}")
+            add(
+                "forecast",
+                "f",
+                r,
+                f"{r['speaker'] or 'unattributed'} · horizon {r['horizon'] or '–'}",
+            )
         for r in table_rows(t.numbers):
             add("number", "n", r, f"{r['value']} {r['unit'] or ''}".strip())
         kinds = ("boilerplate", "mention", "statement", "quote", "forecast", "number")
@@ -590,10 +787,16 @@ class Dashboard:
         records.sort(key=lambda r: (r.start, -r.end, r.kind))
         return ArticlePage(
             title=f"{art['title'] or art['doc']} · multivector",
-            headline=art["title"] or art["doc"], article_id=aid,
-            source=art["source"] or "–", published=art["published"] or "undated",
-            doc=art["doc"], url=art["url"] or "", body=highlight(text, spans),
-            counts=counts, records=tuple(records), api_href=f"/api/article/{quote(aid)}",
+            headline=art["title"] or art["doc"],
+            article_id=aid,
+            source=art["source"] or "–",
+            published=art["published"] or "undated",
+            doc=art["doc"],
+            url=art["url"] or "",
+            body=highlight(text, spans),
+            counts=counts,
+            records=tuple(records),
+            api_href=f"/api/article/{quote(aid)}",
         )
 
 
@@ -623,12 +826,12 @@ def highlight(text: str, spans: Sequence[Span]) -> Markup:
         segment = str(escape(text[left:right]))
         for s in reversed(active):
             first = f' id="{s.anchor}"' if s.start == left else ""
-            segment = (f'<mark class="{s.kind}"{first} data-ref="{s.anchor}" '
-                       f'title="{escape(s.kind + ": " + s.title)}">{segment}</mark>')
+            segment = (
+                f'<mark class="{s.kind}"{first} data-ref="{s.anchor}" '
+                f'title="{escape(s.kind + ": " + s.title)}">{segment}</mark>'
+            )
         out.append(segment)
     return Markup("".join(out))
-
-
 
 
 def _speaker_href(speaker: str | None) -> str:
@@ -645,15 +848,32 @@ def _today() -> Any:
 
 
 def _options(values: Sequence[str], chosen: str, blank: str = "any") -> tuple[Option, ...]:
-    return (Option("", blank, not chosen),
-            *(Option(v, v, v == chosen) for v in values))
+    return (Option("", blank, not chosen), *(Option(v, v, v == chosen) for v in values))
 
 
-DOMAINS = ("economy", "energy", "security", "diplomacy", "culture", "migration", "transport",
-           "other")
+DOMAINS = (
+    "economy",
+    "energy",
+    "security",
+    "diplomacy",
+    "culture",
+    "migration",
+    "transport",
+    "other",
+)
 POLARITIES = ("cooperation", "tension", "neutral")
-SEARCH_FIELDS = ("q", "kind", "vector", "partner", "speaker", "domain", "polarity", "date_from",
-                 "date_to", "source")
+SEARCH_FIELDS = (
+    "q",
+    "kind",
+    "vector",
+    "partner",
+    "speaker",
+    "domain",
+    "polarity",
+    "date_from",
+    "date_to",
+    "source",
+)
 
 
 def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Starlette:
@@ -672,12 +892,14 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
             return state["dashboard"]  # type: ignore[no-any-return]
 
     def render(name: str, page: Any, status: int = 200) -> HTMLResponse:
-        return HTMLResponse(env.get_template(f"web/{name}.html").render(page=page),
-                            status_code=status)
+        return HTMLResponse(
+            env.get_template(f"web/{name}.html").render(page=page), status_code=status
+        )
 
     def error_page(status: int, message: str, hint: str = "") -> HTMLResponse:
-        return render("error", ErrorPage(title=f"{status} · multivector", message=message,
-                                         hint=hint), status)
+        return render(
+            "error", ErrorPage(title=f"{status} · multivector", message=message, hint=hint), status
+        )
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -700,14 +922,21 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
         limit, offset = _paging(request)
         hits, more = d.search({**params, "kind": kind}, limit, offset)
         page = SearchPage(
-            title="Search · multivector", q=params["q"], kind=kind,
+            title="Search · multivector",
+            q=params["q"],
+            kind=kind,
             kinds=tuple(Option(k, k, k == kind) for k in SEARCH_TABLES),
             vectors=_options(d.vector_names, params["vector"]),
             domains=_options(DOMAINS, params["domain"]),
             polarities=_options(POLARITIES, params["polarity"]),
-            partner=params["partner"], speaker=params["speaker"], source=params["source"],
-            date_from=params["date_from"], date_to=params["date_to"], hits=tuple(hits),
-            pager=_pager(request, limit, offset, len(hits), more), api_href=_api(request),
+            partner=params["partner"],
+            speaker=params["speaker"],
+            source=params["source"],
+            date_from=params["date_from"],
+            date_to=params["date_to"],
+            hits=tuple(hits),
+            pager=_pager(request, limit, offset, len(hits), more),
+            api_href=_api(request),
         )
         return page_or_json(request, "search", page)
 
@@ -717,8 +946,11 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
         page, more = dashboard().person(key, limit, offset)
         if page is None:
             raise HTTPException(404, f"no person {key!r} in this database")
-        page = dataclasses.replace(page, pager=_pager(request, limit, offset, len(page.quotes),
-                                                      more), api_href=_api(request))
+        page = dataclasses.replace(
+            page,
+            pager=_pager(request, limit, offset, len(page.quotes), more),
+            api_href=_api(request),
+        )
         return page_or_json(request, "person", page)
 
     async def article(request: Request) -> Response:
@@ -727,21 +959,29 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
             raise HTTPException(404, f"no article {request.path_params['aid']!r}")
         return page_or_json(request, "article", page)
 
-    def listing(title: str, fetch: Callable[[Dashboard, int, int], tuple[list[ListRow], bool]]
-                ) -> Callable[[Request], Any]:
+    def listing(
+        title: str, fetch: Callable[[Dashboard, int, int], tuple[list[ListRow], bool]]
+    ) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             limit, offset = _paging(request)
             found, more = fetch(dashboard(), limit, offset)
-            page = ListPage(title=f"{title} · multivector", heading=title, rows=tuple(found),
-                            pager=_pager(request, limit, offset, len(found), more),
-                            api_href=_api(request))
+            page = ListPage(
+                title=f"{title} · multivector",
+                heading=title,
+                rows=tuple(found),
+                pager=_pager(request, limit, offset, len(found), more),
+                api_href=_api(request),
+            )
             return page_or_json(request, "list", page)
 
         return endpoint
 
     async def plotly_js(request: Request) -> Response:
-        return Response(_plotly_js(), media_type="application/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+        return Response(
+            _plotly_js(),
+            media_type="application/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     async def on_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
@@ -751,8 +991,10 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
             hint = "Check the --db option, or run `multivector analyze` to create the database."
         elif isinstance(exc, sa.exc.SQLAlchemyError):
             status = 503
-            message = (f"the database cannot be read: {exc.__class__.__name__}: "
-                       f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}")
+            message = (
+                f"the database cannot be read: {exc.__class__.__name__}: "
+                f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+            )
             hint = "The file may be damaged or not a multivector database."
         else:
             status, message, hint = 500, f"internal error: {exc.__class__.__name__}: {exc}", ""
@@ -773,14 +1015,17 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
         return run
 
     pages = [
-        Route("/", guarded(overview)), Route("/search", guarded(search)),
-        Route("/person/{key:path}", guarded(person)), Route("/article/{aid}", guarded(article)),
+        Route("/", guarded(overview)),
+        Route("/search", guarded(search)),
+        Route("/person/{key:path}", guarded(person)),
+        Route("/article/{aid}", guarded(article)),
         Route("/people", guarded(listing("People", Dashboard.people))),
         Route("/articles", guarded(listing("Articles", Dashboard.articles))),
     ]
     api = [Route("/api/overview", guarded(overview))] + [
         Route("/api" + r.path, r.endpoint) for r in pages[1:]
     ]
+
     def warm_up() -> None:
         try:
             dashboard().overview()
@@ -799,6 +1044,7 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
         exception_handlers={Exception: on_error, HTTPException: on_error},
         lifespan=lifespan,
     )
+
     def close() -> None:
         with lock:
             if "dashboard" in state:
