@@ -1,11 +1,12 @@
-"""Words per second of actor, person and quote extraction, beside spaCy's blank tokenizer.
+"""Words per second of each extraction step, beside spaCy's blank tokenizer.
 
     python bench/extract.py [--articles 2000] [--repeat 3]
 
 Runs, in one process and on the same text (the generated news of bench/pipeline.py, plus the
 seed articles in ../shared when present): spaCy's blank English tokenizer, the tokenizer +
-sentencizer, then the pipeline cut after mentions, after persons and after quotes. Prints
-words/s of each and its ratio to the tokenizer + sentencizer (issue target for quotes: >= 0.5).
+sentencizer, then each extraction step alone (the records of the steps it needs computed
+beforehand, outside the timing), and mentions + persons + quotes together. Prints words/s of
+each and its ratio to the tokenizer + sentencizer (issue target for quote extraction: >= 0.5).
 Best of --repeat runs, since the machine may be shared.
 """
 
@@ -59,14 +60,24 @@ def main() -> None:
             best_of(args.repeat, lambda: list(sentencizer.pipe(corpus))),
         ),
     ]
-    for label, steps in [
-        ("mentions", ["mentions"]),
-        ("mentions + persons", ["mentions", "persons"]),
-        ("mentions + persons + quotes", ["mentions", "persons", "quotes"]),
-    ]:
-        pipeline = build_pipeline(steps)
-        pipeline(articles[0])  # resources load outside the timing
-        rows.append((label, best_of(args.repeat, lambda p=pipeline: [p(a) for a in articles])))
+    full = build_pipeline()
+    done = [full(a) for a in articles]  # every step's records, for the steps that need them
+    for step in full.steps:
+
+        def run_step(step=step) -> None:
+            for article, extraction in zip(articles, done, strict=True):
+                records = {name: getattr(extraction, name) for name in step.requires}
+                step.func(article, records, full.resources)
+
+        rows.append((f"{step.name} alone", best_of(args.repeat, run_step)))
+    chained = build_pipeline(["mentions", "persons", "quotes"])
+    rows.append(
+        (
+            "mentions + persons + quotes",
+            best_of(args.repeat, lambda: [chained(a) for a in articles]),
+        )
+    )
+    rows.append(("whole pipeline", best_of(args.repeat, lambda: [full(a) for a in articles])))
 
     floor = rows[1][1]
     print(f"{len(corpus)} articles, {n_words:,} words, best of {args.repeat}")
