@@ -74,6 +74,21 @@ class Article(Record):
     url: str | None = None
     boilerplate: tuple[Boilerplate, ...] = ()
 
+    def metadata(self) -> dict[str, Any]:
+        """Everything but the text and the spans, in the public field order of `extract`."""
+        return {
+            "doc": self.doc,
+            "path": self.path,
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published,
+            "language": self.language,
+            "encoding": self.encoding,
+            "format": self.format,
+            "url": self.url,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Skip(Record):
@@ -180,16 +195,7 @@ class Extraction(Record):
     def to_json(self) -> dict[str, Any]:
         a = self.article
         out: dict[str, Any] = {
-            "doc": a.doc,
-            "path": a.path,
-            "id": a.id,
-            "title": a.title,
-            "source": a.source,
-            "published": a.published,
-            "language": a.language,
-            "encoding": a.encoding,
-            "format": a.format,
-            "url": a.url,
+            **a.metadata(),
             "boilerplate": [b.to_json() for b in a.boilerplate],
         }
         for name in RECORD_FIELDS:

@@ -215,22 +215,7 @@ def _rows(extraction: Extraction) -> dict[sa.Table, list[dict[str, Any]]]:
     aid = a.id
     person_key = {p.id: p.key for p in extraction.persons}
     return {
-        articles: [
-            {
-                "id": aid,
-                "doc": a.doc,
-                "path": a.path,
-                "title": a.title,
-                "source": a.source,
-                "published": a.published,
-                "language": a.language,
-                "encoding": a.encoding,
-                "format": a.format,
-                "url": a.url,
-                "chars": len(a.text),
-                "text": a.text,
-            }
-        ],
+        articles: [{**a.metadata(), "chars": len(a.text), "text": a.text}],
         boilerplate: [{**_span(aid, b), "rule": b.rule} for b in a.boilerplate],
         mentions: [
             {
