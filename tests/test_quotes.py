@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from multivector.evaluate import evaluate_document
+from multivector.evaluate import Score, evaluate_document
+from multivector.pipeline import build_pipeline
 from multivector.quotes import QuoteCues, find_quotes, speaker_matches
 from multivector.records import Mention, Person, Quote, Span
 
@@ -798,3 +799,35 @@ def test_own_news_articles_quality(path: Path) -> None:
     totals = score_news(path)
     assert f1(totals["quotes.attribution"]) >= 0.85, totals
     assert f1(totals["quotes.direct_attribution"]) >= 0.90, totals
+
+
+def test_blind_news_set_with_persons_from_their_own_step() -> None:
+    """Held-out articles scored through the real mentions and persons steps, not given persons."""
+    import tomllib
+
+    from multivector.records import Article
+
+    data = tomllib.loads((Path(__file__).parent / "data" / "quote_news_blind4.toml").read_text())
+    pipeline = build_pipeline(["mentions", "persons", "quotes"])
+    totals = {"quotes.attribution": Score(), "quotes.direct_attribution": Score()}
+    for art in data["article"]:
+        text, gold, cursor = art["text"], [], 0
+        for kind, quoted, speaker in art["quotes"]:
+            cursor = text.index(quoted, cursor)
+            gold.append(
+                {
+                    "kind": kind,
+                    "text": quoted,
+                    "start": cursor,
+                    "end": cursor + len(quoted),
+                    "speaker": speaker or None,
+                }
+            )
+        extraction = pipeline(Article(id=art["name"], doc=art["name"], path="t", text=text))
+        scores, _ = evaluate_document(
+            {"quotes": [q.to_json() for q in extraction.quotes]}, {"quotes": gold}
+        )
+        for key, total in totals.items():
+            total.add(scores[key])
+    assert totals["quotes.attribution"].f1 >= 0.90, totals
+    assert totals["quotes.direct_attribution"].f1 >= 0.95, totals
