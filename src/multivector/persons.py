@@ -79,34 +79,37 @@ def _kind(tok: Tok, lists: NameLists) -> str:
 
 
 def _runs(doc: Doc, lists: NameLists) -> list[tuple[int, int]]:
-    """Maximal sequences of capitalised tokens (with inner particles) in one sentence."""
-    toks, runs, i, n = doc.toks, [], 0, len(doc.toks)
-    while i < n:
-        if not toks[i].cap:
-            i += 1
+    """Maximal sequences of capitalised tokens (with inner particles) in one sentence.
+
+    Read from the token columns, not `Tok`s: runs are sought around every capital, and most
+    of what they touch (sentence openers, country names) is never looked at again."""
+    cols, runs = doc.toks.cols, list[tuple[int, int]]()
+    words, gaps, poss, n = cols.words, cols.gaps, cols.poss, len(cols.words)
+    for i in doc.capitals:  # only capitalised tokens start a run
+        if runs and i <= runs[-1][1]:
             continue
         j = i
         while j + 1 < n:
-            a, b = toks[j], toks[j + 1]
-            gap = doc.gap(j + 1)
-            if a.poss or b.sent != a.sent:
+            gap = gaps[j + 1]
+            if j in poss or j + 1 in doc.sentence_firsts:
                 break
             spaced = gap in (" ", "\u00a0")
-            dotted = gap == ". " and (len(a.text) == 1 or a.low in lists.honorifics)
+            dotted = gap == ". " and (len(words[j]) == 1 or words[j].casefold() in lists.honorifics)
             if not (spaced or dotted):
                 break
-            if b.cap:
+            if words[j + 1][0].isupper():
                 j += 1
             else:  # "von der Leyen", "bin Salman": particles between capitals
                 m = j + 1
-                while m < n and m - j <= 3 and toks[m].low in lists.particles and gap == " ":
+                while (
+                    m < n and m - j <= 3 and words[m].casefold() in lists.particles and gap == " "
+                ):
                     m += 1
-                    gap = doc.gap(m) if m < n else ""
-                if m == j + 1 or m >= n or not toks[m].cap or gap != " ":
+                    gap = gaps[m] if m < n else ""
+                if m == j + 1 or m >= n or not words[m][0].isupper() or gap != " ":
                     break
                 j = m
         runs.append((i, j))
-        i = j + 1
     return runs
 
 
@@ -169,7 +172,7 @@ def _name_from(doc: Doc, lists: NameLists, seg: list[int], cued: bool) -> _Cand 
         tail = words[-2:]
     head = tail[0]
     at_start = head.start == 0 or doc.toks[_index(doc, head) - 1].sent != head.sent
-    if at_start and head.low in doc.lower_words:
+    if at_start and doc.lower_word(head.low):
         return None  # "Diplomats said": a common word that happens to start the sentence
     return _Cand(
         _index(doc, tail[0]), _index(doc, tail[-1]),
@@ -279,7 +282,7 @@ def _recurring_surnames(doc: Doc, lists: NameLists, segs: Sequence[list[int]]) -
             alone[toks[seg[0]].text] += 1
         elif len(seg) == 2:
             firsts.add(toks[seg[0]].text)
-    return {w for w in alone if w not in firsts and w not in doc.lower_words}
+    return {w for w in alone if w not in firsts and not doc.lower_word(w)}
 
 
 Segments = list[tuple[list[int], int, int]]
@@ -306,7 +309,10 @@ def _candidates(
         if cand:
             cands.append(cand)
     for start, end in extra:
-        seg = [x for x, t in enumerate(toks) if start <= t.start and t.end <= end and t.cap]
+        seg = [
+            x for x in range(len(toks))
+            if start <= toks[x].start and toks[x].end <= end and toks[x].cap
+        ]  # fmt: skip
         cand = _name_from(doc, lists, seg, cued=True) if seg else None
         if cand:
             cands.append(cand)
@@ -389,7 +395,7 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             folded = fold_name(toks[x].text)
             owners = [n for n, p in enumerate(persons) if p.surname_match(folded)]
             sentence_start = x == 0 or toks[x - 1].sent != toks[x].sent
-            if len(words) == 1 and sentence_start and toks[x].low in doc.lower_words:
+            if len(words) == 1 and sentence_start and doc.lower_word(toks[x].low):
                 owners = []  # "Rice exports fell" where the text also writes "rice"
             if not owners:
                 k += 1

@@ -11,12 +11,16 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate, compress, count
+from operator import itemgetter
 
 from .personnames import NameLists
 from .records import Mention
 from .text import paragraph_spans, sentence_spans
 
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
+# One group, for re.split. The lookahead (implied by the abbreviation branch) lets most
+# positions skip that branch at once.
+_TOKEN = re.compile(r"((?=\w\.\w)(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*)")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 _APOSTROPHE_S = re.compile(r"['’]s")
 CHAIN_WORDS = frozenset({"of", "the", "for", "at", "and", "under", "in", "on", "de", "du"})
@@ -43,11 +47,64 @@ class Tok:
 
 
 @dataclass
+class Columns:
+    """Per-token columns of an article, each built for all tokens at C speed (slices, maps,
+    bisect), from which a `Tok` is assembled only when a rule looks at that token."""
+
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+    gaps: list[str]  # gaps[i]: the text between token i - 1 and token i
+    poss: set[int]
+    sent_starts: list[int]
+    para_starts: list[int]
+    quote: list[int]
+    actors: list[str | None]
+    masked: list[bool]
+    skip: list[bool]
+
+
+class Tokens(dict[int, Tok]):
+    """The article's tokens by index, each built on first lookup.
+
+    Most tokens are lowercase function words that no rule ever looks at, so building a `Tok`
+    for every one cost more than all the rules. As a dict, a repeated lookup stays in C;
+    `__missing__` assembles a token from the columns. Indexing is list-like (negative
+    indices count from the end, out of range raises IndexError); `len` is the token count.
+    """
+
+    def __init__(self, cols: Columns) -> None:
+        super().__init__()
+        self.cols = cols
+        self.n = len(cols.starts)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __missing__(self, i: int) -> Tok:
+        if i < 0:
+            i += self.n
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        c = self.cols
+        start, word = c.starts[i], c.words[i]
+        tok = Tok(
+            start, c.ends[i], word, word.casefold(), word[0].isupper(), i in c.poss,
+            bisect_right(c.sent_starts, start) - 1, bisect_right(c.para_starts, start) - 1,
+            c.quote[i], c.actors[i], c.masked[i], c.skip[i],
+        )  # fmt: skip
+        self[i] = tok
+        return tok
+
+
+@dataclass
 class Doc:
     text: str
-    toks: list[Tok]
+    toks: Tokens
     headline_paras: frozenset[int]
-    lower_words: frozenset[str]
+    words: set[str]
+    capitals: list[int]  # indices of the capitalised tokens
+    sentence_firsts: frozenset[int]  # i such that tokens i - 1 and i are in two sentences
     mentions: tuple[Mention, ...]
     skip: tuple[tuple[int, int], ...]
     quote_spans: list[tuple[int, int]]
@@ -55,8 +112,12 @@ class Doc:
     starts: list[int] = field(default_factory=list)
 
     def gap(self, i: int) -> str:
-        """Text between token i - 1 and token i."""
-        return self.text[self.toks[i - 1].end : self.toks[i].start]
+        """Text between token i - 1 and token i ("" before the first token)."""
+        return self.toks.cols.gaps[i] if i > 0 else ""
+
+    def lower_word(self, word: str) -> bool:
+        """The text writes `word` as a token starting in lower case ("rice", not "Rice")."""
+        return word in self.words and word[0].islower()
 
     def actors_in(self, start: int, end: int) -> list[str]:
         """ISO3 codes of the country-like mentions inside [start, end), in text order."""
@@ -103,16 +164,14 @@ def _quote_spans(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple
     return spans
 
 
-def _headline(text: str, toks: Sequence[Tok]) -> bool:
-    """Title-case lines (headlines, labels): one sentence, most long words capitalised, and
-    no final full stop unless nearly every word is capitalised."""
-    if toks[0].sent != toks[-1].sent:  # sentence numbers never decrease along the text
-        return False
-    long_words = [t for t in toks if len(t.text) >= 4 and t.text[0].isalpha()]
+def _headline(text: str, words: Sequence[str], last_end: int) -> bool:
+    """Title-case lines (headlines, labels): most long words capitalised, and no final full
+    stop unless nearly every word is capitalised (the caller checks it is one sentence)."""
+    long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
     if len(long_words) < 3:
         return False
-    share = sum(t.cap for t in long_words) / len(long_words)
-    ends_sentence = text[toks[-1].end : toks[-1].end + 1] == "."
+    share = sum(w[0].isupper() for w in long_words) / len(long_words)
+    ends_sentence = text[last_end : last_end + 1] == "."
     return share >= (0.9 if ends_sentence else 0.6)
 
 
@@ -163,31 +222,46 @@ def _covered(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[bo
     return out
 
 
-def _possessives(text: str, starts: list[int], ends: list[int], words: list[str]) -> list[bool]:
+def _tokenize(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """Starts, ends, words and the gaps before each word (one more gap than words).
+
+    `re.split` with the token pattern as its one group yields gap, word, gap, ..., gap in C;
+    the running sum of their lengths gives every offset without a Python step per token.
+    """
+    parts = _TOKEN.split(text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    return offsets[1:-1:2], offsets[2:-1:2], parts[1::2], parts[0::2]
+
+
+def _possessives(
+    text: str, starts: list[int], ends: list[int], words: list[str], gaps: list[str]
+) -> set[int]:
     """Strip a possessive 's from the tokens that end with one (in place); which ones did.
 
     Found from the few "'s" in the text (a token holding one ends right after it), not by
-    testing every token."""
-    poss = [False] * len(starts)
+    testing every token. The 's joins the gap after the token."""
+    poss = set()
     for match in _APOSTROPHE_S.finditer(text):
         n = bisect_left(ends, match.end())
         if n < len(ends) and ends[n] == match.end() and starts[n] < match.start():
-            poss[n] = True
+            poss.add(n)
             ends[n] -= 2
             words[n] = words[n][:-2]
+            gaps[n + 1] = match.group() + gaps[n + 1]
     return poss
 
 
-def _headline_paras(text: str, toks: Sequence[Tok], para_of: Sequence[int]) -> frozenset[int]:
-    """Paragraphs written as headlines; a paragraph's tokens are one run, since para_of is
-    non-decreasing."""
-    out, lo, n = set(), 0, len(toks)
-    while lo < n:
-        para = para_of[lo]
-        hi = bisect_right(para_of, para, lo)
-        if _headline(text, toks[lo:hi]):
+def _headline_paras(text: str, cols: Columns, firsts: Sequence[int]) -> frozenset[int]:
+    """Paragraphs written as headlines: one sentence of title-case words. Only the words of
+    one-sentence paragraphs (no sentence's first token after their first) are looked at."""
+    out = set()
+    starts = cols.starts
+    bounds = [bisect_left(starts, s) for s in cols.para_starts] + [len(starts)]
+    for para in range(len(cols.para_starts)):
+        lo, hi = bounds[para], bounds[para + 1]
+        one_sentence = lo < hi and bisect_right(firsts, lo) == bisect_right(firsts, hi - 1)
+        if one_sentence and _headline(text, cols.words[lo:hi], cols.ends[hi - 1]):
             out.add(para)
-        lo = hi
     return frozenset(out)
 
 
@@ -195,54 +269,42 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
     """Tokens with their sentence, paragraph, quote, skip and actor labels.
 
     Built column by column (positions, words, then each label filled span by span with
-    bisect), and only then zipped into `Tok`s: one Python step per token instead of several.
+    bisect, or looked up with bisect); a token's `Tok` is made only when a rule reads it.
     """
     paragraphs = paragraph_spans(text)
-    sent_starts = [s for s, _ in sentence_spans(text)]
-    para_starts = [s for s, _ in paragraphs]
     ordered = sorted(mentions, key=lambda m: m.start)
-    spans = [m.span() for m in _TOKEN.finditer(text)]
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
-    words = [text[s:e] for s, e in spans]
-    poss = _possessives(text, starts, ends, words)
+    starts, ends, words, gaps = _tokenize(text)
+    poss = _possessives(text, starts, ends, words, gaps)
     quotes = _quote_spans(text, paragraphs)
     skips = sorted((int(s), int(e)) for s, e in skip)
-    para_of = _cover(starts, _intervals(para_starts, len(text)))
     actors, masked = _actors(starts, ends, ordered)
-    toks = list(
-        map(
-            Tok,
-            starts,
-            ends,
-            words,
-            [w.casefold() for w in words],
-            [w[0].isupper() for w in words],
-            poss,
-            _cover(starts, _intervals(sent_starts, len(text))),
-            para_of,
-            _cover(starts, quotes),
-            actors,
-            masked,
-            _covered(starts, _merge_spans(skips)),
-        )
+    cols = Columns(
+        starts=starts,
+        ends=ends,
+        words=words,
+        gaps=gaps,
+        poss=poss,
+        sent_starts=[s for s, _ in sentence_spans(text)],
+        para_starts=[s for s, _ in paragraphs],
+        quote=_cover(starts, quotes),
+        actors=actors,
+        masked=masked,
+        skip=_covered(starts, _merge_spans(skips)),
     )
+    firsts = [bisect_left(starts, s) for s in cols.sent_starts]  # each sentence's first token
     return Doc(
         text=text,
-        toks=toks,
-        headline_paras=_headline_paras(text, toks, para_of),
-        lower_words=frozenset(w for w in words if w[0].islower()),
+        toks=Tokens(cols),
+        headline_paras=_headline_paras(text, cols, firsts),
+        words=set(words),
+        capitals=list(compress(count(), map(str.isupper, map(itemgetter(0), words)))),
+        sentence_firsts=frozenset(firsts),
         mentions=tuple(ordered),
         skip=tuple(skips),
         quote_spans=quotes,
         mention_ending={m.end: m for m in ordered},
         starts=starts,
     )
-
-
-def _intervals(starts: Sequence[int], end: int) -> list[tuple[int, int]]:
-    """Consecutive starts as [start, next start) intervals."""
-    return list(zip(starts, [*starts[1:], end], strict=False))
 
 
 def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -307,7 +369,7 @@ class Role:
     alias: bool = False  # "the leader of X, Name": the phrase also names the person
 
 
-def _head_noun(toks: Sequence[Tok], lists: NameLists, a: int, b: int) -> int | None:
+def _head_noun(toks: Tokens, lists: NameLists, a: int, b: int) -> int | None:
     """The role noun of tokens a..b: the first one before any "of/at/for", skipping nouns
     that are also modifiers ("chief researcher", "Deputy Director General")."""
     nouns = []
@@ -335,13 +397,13 @@ def make_role(doc: Doc, lists: NameLists, a: int, b: int) -> Role | None:
         return None
     noun = toks[noun_i].low
     cls = role_noun(noun, lists) or "neutral"
-    lows = {t.low for t in toks[a : b + 1]}
+    lows = {toks[x].low for x in range(a, b + 1)}
     if noun == "head" and noun_i + 1 < b and toks[noun_i + 1].low == "of":
-        rest = {t.low for t in toks[noun_i + 2 : min(noun_i + 4, b + 1)]}
+        rest = {toks[x].low for x in range(noun_i + 2, min(noun_i + 4, b + 1))}
         cls = "head" if rest & lists.head_of else cls  # "head of state", "head of the country"
     if cls == "neutral" and lows & lists.affiliation:
         cls = "expert"
-    mods = [t.low for t in toks[a:noun_i]]
+    mods = [toks[x].low for x in range(a, noun_i)]
     former = noun.startswith("ex-") or any(m in lists.former or m.startswith("ex-") for m in mods)
     ordinal = next((m for m in mods if m in lists.ordinals), None)
     start, end = toks[a].start, close_bracket(doc, toks[a].start, toks[b].end)
