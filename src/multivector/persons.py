@@ -68,12 +68,17 @@ class _Cand:
 
 def _kind(tok: Tok, lists: NameLists) -> str:
     """N: may be part of a name; T: title or role word; X: never part of a name."""
-    if tok.masked or not tok.cap or any(map(str.isdigit, tok.text)):
+    return "X" if tok.masked else _word_kind(tok.text, lists)
+
+
+def _word_kind(word: str, lists: NameLists) -> str:
+    """The kind of a token outside any actor mention, which its text alone decides."""
+    if not word[0].isupper() or any(map(str.isdigit, word)):
         return "X"
-    low = tok.low.rstrip(".")
+    low = word.casefold().rstrip(".")
     if low in lists.honorifics or role_noun(low, lists) or low in lists.modifiers:
         return "T"
-    if low in lists.stop or (len(tok.text) > 1 and tok.text.isupper()):
+    if low in lists.stop or (len(word) > 1 and word.isupper()):
         return "X"
     return "N"
 
@@ -188,17 +193,23 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
     """(token indices of name-like words, run start, run end) for every run.
 
     Computed once per article: both finding the candidates and linking the mentions walk
-    the same segments."""
+    the same segments. Read from the columns, with each word's kind worked out once."""
     out = []
+    cols, kinds = doc.toks.cols, dict[str, str]()
+    words, masked = cols.words, cols.masked
     for a, b in _runs(doc, lists):
         seg: list[int] = []
         for x in range(a, b + 1):
-            tok = doc.toks[x]
-            if tok.low in lists.particles and not tok.cap:
+            word = words[x]
+            if not word[0].isupper() and word.casefold() in lists.particles:
                 if seg:
                     seg.append(x)
                 continue
-            if _kind(tok, lists) == "N":
+            if masked[x]:
+                kind = "X"
+            elif (kind := kinds.get(word, "")) == "":
+                kind = kinds[word] = _word_kind(word, lists)
+            if kind == "N":
                 seg.append(x)
             elif seg:
                 out.append((seg, a, b))

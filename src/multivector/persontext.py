@@ -564,10 +564,12 @@ def predicate_roles(doc: Doc, lists: NameLists, b: int) -> list[Role]:
         if role:
             roles.append(role)
     # "... as the Minister of Y" later in the same sentence, with no other name in between
+    # (looked for in the columns: most of these words are read for this alone)
+    words = toks.cols.words
     for y in range(b + 1, min(b + 25, n - 1)):
-        if toks[y].sent != toks[b].sent:
+        if y in doc.sentence_firsts:
             break
-        if toks[y].low == "as" and y >= x:
+        if y >= x and words[y].casefold() == "as":
             role = read_role(doc, lists, y + 1, loose=False)
             if role and (toks[y + 1].low in DETERMINERS or toks[y + 1].cap):
                 roles.append(role)
