@@ -23,7 +23,10 @@ from .records import Article, Quantity
 from .text import trie_regex
 
 _WORD_AT = re.compile(r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)")
-_PREV_WORDS = re.compile(r"([^\W_][\w'’.-]*)\W*$")
+# The word before a position, read right to left in the reversed text: skip the trailing
+# non-word run up to its last separator, then take the word with its inner ' . - marks.
+_PREV_REVERSED = re.compile(r"(?:\W*[^\w'’.-])?([’'.-]*\w[\w'’.-]*)")
+_HAS_DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORD_SPLIT = re.compile(r"[\s-]+")
 _SPACES = re.compile(r"\s+")
@@ -95,7 +98,7 @@ class QuantityLexicon:
             rf"{lead}(?:(?P<yo>\b(?:the\s+)?(?:next|last|past|coming)\s+(?:{time_sing})\s+or\s+"
             rf"(?:{_alternation(k for k, v in cardinals.items() if 1 < v < 10)})\b)"
             rf"|(?P<ord>\b(?:\d+(?:st|nd|rd|th)|{_alternation(ordinals)})\b)"
-            rf"|(?P<amt>{amount}(?:{joiner}{amount})?))",
+            rf"|(?P<amt>{amount}(?P<rng>{joiner}{amount})?))",
             re.IGNORECASE,
         )
         unit_words = {**units["measures"], **units["time"], **units["currency_words"]}
@@ -143,15 +146,23 @@ def load_lexicon(path: str | None = None) -> QuantityLexicon:
 # --- small helpers -------------------------------------------------------------------------
 
 
-def _prev_word(text: str, pos: int) -> tuple[str, int]:
-    """The word ending before `pos` (lower-cased, without punctuation) and its start."""
-    window = text[max(0, pos - 40) : pos]
-    if window.endswith(("\n",)) or not window.strip():
+def _prev_word(text: str, rev: str, pos: int) -> tuple[str, int]:
+    """The word ending before `pos` (lower-cased, without punctuation) and its start.
+
+    Looks back at most 40 characters, on the same line. `rev` is `text` reversed: one anchored
+    match there replaces a search that would retry at every start of a forward window.
+    """
+    if not pos or text[pos - 1] == "\n":
         return "", pos
-    m = _PREV_WORDS.search(window)
-    if not m or pos - (len(window) - m.start()) < 0:
+    at = len(text) - pos
+    m = _PREV_REVERSED.match(rev, at, at + min(40, pos))
+    if not m:
         return "", pos
-    return m.group(1).lower().rstrip("."), pos - len(window) + m.start()
+    end = len(text) - m.start(1)
+    word = text[len(text) - m.end(1) : end].lstrip("_'’.-")  # a word starts with a letter/digit
+    if not word:
+        return "", pos
+    return word.lower().rstrip("."), end - len(word)
 
 
 def _phrase(text: str, pos: int, lex: QuantityLexicon, limit: int) -> list[tuple[int, int, str]]:
@@ -232,16 +243,18 @@ def find_quantities(
     lex = lexicon or load_lexicon()
     spans = sorted(s if isinstance(s, tuple) else (s.start, s.end) for s in skip)
     out: list[Quantity] = []
+    rev = text[::-1]
     for m in lex.master.finditer(text):
         if spans and _in_skip(m.start(), m.end(), spans):
             continue
         q: Quantity | None
-        if m.group("yo"):
+        kind = m.lastgroup  # the enclosing group: "rng" closes inside "amt"
+        if kind == "yo":
             q = _year_or_two(text, m, lex)
-        elif m.group("ord"):
-            q = _ordinal(text, m, lex)
+        elif kind == "ord":
+            q = _ordinal(text, rev, m, lex)
         else:
-            q = _amount(text, m, lex)
+            q = _amount(text, rev, m, lex)
         if q is not None and not (out and q.start < out[-1].end):
             out.append(q)
     return tuple(out)
@@ -254,12 +267,12 @@ def _year_or_two(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity:
     return Quantity(m.start(), m.end(), m.group(), lex.cardinals.get(words[-1].lower()), unit)
 
 
-def _ordinal(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
+def _ordinal(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
     """An ordinal counts only as an anniversary or a rank ("5th anniversary", "second-largest")."""
     token = m.group("ord")
     low = token.lower()
     value = float(low[:-2]) if low[0].isdigit() else lex.ordinals[low]
-    prev, _ = _prev_word(text, m.start())
+    prev, _ = _prev_word(text, rev, m.start())
     if prev in lex.months:
         return None
     if text[m.end() : m.end() + 1] == "-":
@@ -291,7 +304,7 @@ def _rank(text: str, start: int, pos: int, value: float, lex: QuantityLexicon) -
     return Quantity(start, end, text[start:end], value, "rank")
 
 
-def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
+def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
     """A cardinal amount: checked against dates, years, labels and anaphora, then extended."""
     start, end = m.start(), m.end()
     chunk = m.group()
@@ -303,20 +316,20 @@ def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | Non
         return None  # glued to a word: "COVID-19", "G20", "v1.2"
     if end < len(text) and text[end].isalnum() and not lex.unit_re.match(text, end):
         return None  # "5G", "3D"
+    plain = chunk.isdecimal()  # most hits: a bare integer ("12", "2019")
+    if plain and _bare_year(text, end, chunk, lex):
+        return None
     # the cheap date/label test comes before the value is parsed, which it does not need
-    prev, prev_start = _prev_word(text, start)
+    prev, prev_start = _prev_word(text, rev, start)
     if prev in lex.months or prev in lex.label_words:
         return None
-    pieces = [p for p in lex.range_split.split(chunk) if p and p.strip()]
-    values = [_amount_value(p, lex) for p in pieces]
-    value = max(values) if values else None
-    currency = (
-        next((v for k, v in lex.currency_symbols.items() if chunk.startswith(k)), None)
-        if chunk.startswith(lex.symbol_prefixes)
-        else None
-    )
-    is_words = not any(ch.isdigit() for ch in chunk)
-    has_scale = any(w.lower() in lex.scales for w in _WORD_SPLIT.split(chunk))
+    if plain:
+        value: float | None = float(chunk)
+        currency, is_words, has_scale = None, False, chunk.lower() in lex.scales
+    else:
+        value, currency = _parse_amount(chunk, m.group("rng") is not None, lex)
+        is_words = _HAS_DIGIT.search(chunk) is None
+        has_scale = any(w.lower() in lex.scales for w in _WORD_SPLIT.split(chunk))
     # a unit right after the number ("%", "km", "weeks", "tenge")
     unit: str | None = currency
     kind = "money" if currency else "count"
@@ -348,7 +361,7 @@ def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | Non
         return None
     if kind in ("count", "time"):
         if prev in lex.duration_frames:
-            before, before_start = _prev_word(text, prev_start)
+            before, before_start = _prev_word(text, rev, prev_start)
             start = before_start if before == "the" else prev_start
         elif (
             prev in lex.anaphoric
@@ -374,6 +387,32 @@ def _amount(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | Non
     elif kind == "measure":
         end = _measured(text, end, lex)
     return Quantity(start, end, text[start:end], value, unit)
+
+
+def _bare_year(text: str, end: int, chunk: str, lex: QuantityLexicon) -> bool:
+    """Whether a bare four-digit integer is a year: no unit follows it (or only a month).
+
+    The full rules of `_amount` drop such a number too, but only after its costlier tests;
+    years are frequent enough in news to be worth this shortcut.
+    """
+    if len(chunk) != 4 or not lex.year_range[0] <= int(chunk) <= lex.year_range[1]:
+        return False
+    um = lex.unit_re.match(text, end)
+    return um is None or bool(um.group("u") and um.group("u").lower() in lex.months)
+
+
+def _parse_amount(
+    chunk: str, ranged: bool, lex: QuantityLexicon
+) -> tuple[float | None, str | None]:
+    """Value (a range keeps its upper bound) and currency of an amount that is not bare digits."""
+    pieces = [p for p in lex.range_split.split(chunk) if p and p.strip()] if ranged else [chunk]
+    values = [_amount_value(p, lex) for p in pieces]
+    currency = (
+        next((v for k, v in lex.currency_symbols.items() if chunk.startswith(k)), None)
+        if chunk.startswith(lex.symbol_prefixes)
+        else None
+    )
+    return (max(values) if values else None), currency
 
 
 def _measured(text: str, pos: int, lex: QuantityLexicon) -> int:
