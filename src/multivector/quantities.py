@@ -89,11 +89,11 @@ class QuantityLexicon:
         amount = rf"(?:(?:{syms})\s?)?\b(?:{digits}(?:\s?(?:{scalew})\b)?|{words}\b)"
         joiner = rf"(?:\s*[-–]\s*(?=[\d$€£¥₸₽₹])|\s+(?:{_alternation(range_words)})\s+)"
         time_sing = _alternation(k for k in units["time"] if not k.endswith("s"))
-        # A cheap first-character check skips most positions before the alternation is tried.
+        # Every hit starts with a digit, a currency symbol or a whole lead word: one lookahead
+        # (a single trie) rejects the other positions before the three alternatives are tried.
         lead_words = [*cardinals, *scales, *ordinals, "the", "next", "last", "past", "coming"]
-        firsts = {w[0].lower() for w in lead_words}
-        symbols = {k[0] for k in units["currency_symbols"]}
-        lead = rf"(?=\d|[{re.escape(''.join(sorted(symbols)))}]|(?<!\w)[{''.join(sorted(firsts))}])"
+        symbols = re.escape("".join(sorted({k[0] for k in units["currency_symbols"]})))
+        lead = rf"(?=[\d{symbols}]|(?<!\w)(?:{_alternation(lead_words)})(?!\w))"
         master = re.compile(
             rf"{lead}(?:(?P<yo>\b(?:the\s+)?(?:next|last|past|coming)\s+(?:{time_sing})\s+or\s+"
             rf"(?:{_alternation(k for k, v in cardinals.items() if 1 < v < 10)})\b)"
