@@ -19,8 +19,9 @@ there of a person named elsewhere in the article is attached to them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .errors import ConfigError
@@ -147,8 +148,13 @@ def _skip_affiliation(doc: Doc, j: int) -> int:
     return end
 
 
-def _name_from(doc: Doc, lists: NameLists, seg: list[int], cued: bool) -> _Cand | None:
-    """The person's name inside a segment of name-like tokens, if there is evidence."""
+def _name_from(
+    doc: Doc, lists: NameLists, seg: list[int], cued: Callable[[], bool]
+) -> _Cand | None:
+    """The person's name inside a segment of name-like tokens, if there is evidence.
+
+    `cued` (costly: it reads the words around) is asked only for a name with no known given
+    name."""
     toks = doc.toks
     words = [toks[x] for x in seg if toks[x].low not in lists.particles]
     if not words:
@@ -167,7 +173,7 @@ def _name_from(doc: Doc, lists: NameLists, seg: list[int], cued: bool) -> _Cand 
         )  # fmt: skip
     if len(words) >= 2 and folded[0] in lists.surname_first and folded[0] not in lists.given:
         return _Cand(_index(doc, words[0]), _index(doc, words[1]), (folded[1],), folded[0], True)
-    if not cued:
+    if not cued():
         return None
     if len(words) == 1 or (len(words) == 2 and len(words[0].text) == 1):
         tail = words[-1:]
@@ -186,7 +192,7 @@ def _name_from(doc: Doc, lists: NameLists, seg: list[int], cued: bool) -> _Cand 
 
 
 def _index(doc: Doc, tok: Tok) -> int:
-    return tok_at(doc, tok.start)
+    return tok.index
 
 
 def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
@@ -287,16 +293,34 @@ def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) ->
 
 def _recurring_surnames(doc: Doc, lists: NameLists, segs: Sequence[list[int]]) -> set[str]:
     """Words that stand alone mid-sentence and also close a two-word capitalised name."""
-    toks, alone, firsts = doc.toks, Counter[str](), set()
+    words, alone, firsts = doc.toks.cols.words, Counter[str](), set()
     for seg in segs:
-        if len(seg) == 1 and seg[0] > 0 and toks[seg[0] - 1].sent == toks[seg[0]].sent:
-            alone[toks[seg[0]].text] += 1
+        if len(seg) == 1 and seg[0] > 0 and seg[0] not in doc.sentence_firsts:
+            alone[words[seg[0]]] += 1
         elif len(seg) == 2:
-            firsts.add(toks[seg[0]].text)
+            firsts.add(words[seg[0]])
     return {w for w in alone if w not in firsts and not doc.lower_word(w)}
 
 
 Segments = list[tuple[list[int], int, int]]
+
+
+def _evidence(
+    doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int, recurring: set[str]
+) -> bool:
+    """Cues around the segment, or a surname the text also writes alone."""
+    toks = doc.toks
+    return _cued(doc, lists, seg, run_a, run_b) or (
+        len(seg) == 2 and toks[seg[1]].text in recurring and toks[seg[0]].text not in recurring
+    )
+
+
+def _never() -> bool:
+    return False
+
+
+def _always() -> bool:
+    return True
 
 
 def _candidates(
@@ -309,13 +333,8 @@ def _candidates(
         tok = toks[seg[0]]
         if tok.para in doc.headline_paras:
             continue  # headline capitals prove nothing
-        if tok.skip:
-            cued = False  # chrome only yields names with a known given name
-        else:
-            cued = _cued(doc, lists, seg, run_a, run_b) or (
-                len(seg) == 2 and toks[seg[1]].text in recurring
-                and toks[seg[0]].text not in recurring
-            )  # fmt: skip
+        # chrome only yields names with a known given name
+        cued = _never if tok.skip else partial(_evidence, doc, lists, seg, run_a, run_b, recurring)
         cand = _name_from(doc, lists, seg, cued)
         if cand:
             cands.append(cand)
@@ -324,7 +343,7 @@ def _candidates(
             x for x in range(len(toks))
             if start <= toks[x].start and toks[x].end <= end and toks[x].cap
         ]  # fmt: skip
-        cand = _name_from(doc, lists, seg, cued=True) if seg else None
+        cand = _name_from(doc, lists, seg, cued=_always) if seg else None
         if cand:
             cands.append(cand)
     return cands
@@ -398,23 +417,30 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
     """Record every written form of the known people, left to right."""
     toks = doc.toks
     last_seen: dict[int, int] = {}
+    # the people whose surname a folded word matches, until some person gains a surname form
+    owners_of: dict[str, list[int]] = {}
     for seg, run_a, _run_b in segments:
         words = [x for x in seg if toks[x].low not in lists.particles]
         k = 0
         while k < len(words):
             x = words[k]
             folded = fold_name(toks[x].text)
-            owners = [n for n, p in enumerate(persons) if p.surname_match(folded)]
-            sentence_start = x == 0 or toks[x - 1].sent != toks[x].sent
+            sentence_start = x == 0 or x in doc.sentence_firsts
             if len(words) == 1 and sentence_start and doc.lower_word(toks[x].low):
                 owners = []  # "Rice exports fell" where the text also writes "rice"
+            elif folded in owners_of:
+                owners = owners_of[folded]
+            else:
+                owners = [n for n, p in enumerate(persons) if p.surname_match(folded)]
+                owners_of[folded] = owners
             if not owners:
                 k += 1
                 continue
             head = k
-            givens = lists.given | {g for n in owners for g in persons[n].givens}
+            givens = {g for n in owners for g in persons[n].givens}
             while head > 0 and (
-                fold_name(toks[words[head - 1]].text) in givens
+                fold_name(toks[words[head - 1]].text) in lists.given
+                or fold_name(toks[words[head - 1]].text) in givens
                 or (len(toks[words[head - 1]].text) == 1 and head > 1)  # "George W. Bush"
             ):
                 head -= 1
@@ -468,6 +494,7 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             )
             if folded not in persons[chosen].surnames:
                 persons[chosen].surnames.append(folded)
+                owners_of.clear()
             last_seen[chosen] = last_tok
             k = words.index(last_tok) + 1 if last_tok in words else k + 1
 

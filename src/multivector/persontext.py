@@ -7,6 +7,7 @@ Name", "Name, senior researcher at Y", "Name was appointed minister of Z").
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ class Tok:
     actor: str | None = None
     masked: bool = False
     skip: bool = False
+    index: int = -1  # in doc.toks
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Tokens(dict[int, Tok]):
         tok = Tok(
             start, c.ends[i], word, word.casefold(), word[0].isupper(), i in c.poss,
             bisect_right(c.sent_starts, start) - 1, bisect_right(c.para_starts, start) - 1,
-            c.quote[i], c.actors[i], c.masked[i], c.skip[i],
+            c.quote[i], c.actors[i], c.masked[i], c.skip[i], i,
         )  # fmt: skip
         self[i] = tok
         return tok
@@ -342,6 +344,7 @@ def is_former(mod: str, lists: NameLists) -> bool:
     return mod in lists.former or mod.startswith("ex-")
 
 
+@functools.lru_cache(maxsize=1024)  # an article's gaps are mostly " " and ", "
 def gap_ok(gap: str) -> bool:
     """Inside a role phrase only spaces, commas and brackets separate words."""
     return "\n" not in gap and all(ch.isspace() or ch in ",()" for ch in gap)
