@@ -117,6 +117,13 @@ class NameLists:
     predicate: frozenset[str]
     description: re.Pattern[str]
 
+    @functools.cached_property
+    def description_ascii(self) -> re.Pattern[str]:
+        """`description` compiled with re.ASCII: the same matches, sooner, on a text whose
+        letters, digits and spaces are all ASCII (`persontext.plain_ascii`)."""
+        flags = (self.description.flags & ~re.UNICODE) | re.ASCII
+        return re.compile(self.description.pattern, flags)
+
     @classmethod
     def load(cls, path: str | Path | None = None) -> NameLists:
         data = load_data("persons.toml", path)

@@ -547,7 +547,8 @@ def _descriptions(
     taken = [(r.start, r.end) for p in persons for r in p.roles]
     taken += [(m.start, m.end) for p in persons for m in p.mentions]
     out = []
-    for match in lists.description.finditer(doc.text):
+    pattern = lists.description_ascii if doc.ascii else lists.description
+    for match in pattern.finditer(doc.text):
         if match.group("generic"):
             continue  # "the leader of the nation": a title, not a reference
         start, end = (

@@ -22,6 +22,8 @@ from .text import paragraph_spans, sentence_spans
 # One group, for re.split. The lookahead (implied by the abbreviation branch) lets most
 # positions skip that branch at once.
 _TOKEN = re.compile(r"((?=\w\.\w)(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*)")
+_TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 _APOSTROPHE_S = re.compile(r"['’]s")
 CHAIN_WORDS = frozenset({"of", "the", "for", "at", "and", "under", "in", "on", "de", "du"})
@@ -111,6 +113,8 @@ class Doc:
     skip: tuple[tuple[int, int], ...]
     quote_spans: list[tuple[int, int]]
     mention_ending: dict[int, Mention] = field(default_factory=dict)
+    mention_starts: list[int] = field(default_factory=list)
+    ascii: bool = False  # see plain_ascii
     starts: list[int] = field(default_factory=list)
 
     def gap(self, i: int) -> str:
@@ -123,11 +127,12 @@ class Doc:
 
     def actors_in(self, start: int, end: int) -> list[str]:
         """ISO3 codes of the country-like mentions inside [start, end), in text order."""
+        first = bisect_left(self.mention_starts, start)  # mentions are in start order
+        last = bisect_right(self.mention_starts, end, first)
         return [
             m.actor
-            for m in self.mentions
-            if start <= m.start
-            and m.end <= end
+            for m in self.mentions[first:last]
+            if m.end <= end
             and _ISO3.fullmatch(m.actor)
             and m.kind in ("country", "demonym", "metonym")
         ]
@@ -224,13 +229,20 @@ def _covered(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[bo
     return out
 
 
-def _tokenize(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+def plain_ascii(text: str) -> bool:
+    """Whether every letter, digit and space of the text is ASCII (quotes and dashes may not
+    be). On such a text a pattern compiled with re.ASCII matches exactly as its Unicode
+    version does (\\w, \\d, \\s and \\b agree on ASCII), and runs a fifth faster."""
+    return not any(ch.isalnum() or ch.isspace() for ch in set(_NON_ASCII.findall(text)))
+
+
+def _tokenize(text: str, ascii: bool) -> tuple[list[int], list[int], list[str], list[str]]:
     """Starts, ends, words and the gaps before each word (one more gap than words).
 
     `re.split` with the token pattern as its one group yields gap, word, gap, ..., gap in C;
     the running sum of their lengths gives every offset without a Python step per token.
     """
-    parts = _TOKEN.split(text)
+    parts = (_TOKEN_ASCII if ascii else _TOKEN).split(text)
     offsets = list(accumulate(map(len, parts), initial=0))
     return offsets[1:-1:2], offsets[2:-1:2], parts[1::2], parts[0::2]
 
@@ -275,7 +287,8 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
     """
     paragraphs = paragraph_spans(text)
     ordered = sorted(mentions, key=lambda m: m.start)
-    starts, ends, words, gaps = _tokenize(text)
+    ascii = plain_ascii(text)
+    starts, ends, words, gaps = _tokenize(text, ascii)
     poss = _possessives(text, starts, ends, words, gaps)
     quotes = _quote_spans(text, paragraphs)
     skips = sorted((int(s), int(e)) for s, e in skip)
@@ -305,6 +318,8 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
         skip=tuple(skips),
         quote_spans=quotes,
         mention_ending={m.end: m for m in ordered},
+        mention_starts=[m.start for m in ordered],
+        ascii=ascii,
         starts=starts,
     )
 
