@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from multivector.evaluate import LOOSE_IOU, score_spans
-from multivector.quantities import find_quantities
+from multivector.quantities import ascii_lower, caseless_pattern, find_quantities
 
 
 def _one(text: str) -> tuple[str, float | None, str | None]:
@@ -116,6 +116,52 @@ def test_skip_spans_and_order() -> None:
     text = "Read 5 more stories. Chile sent 40 tons of grain and 3 ships."
     found = find_quantities(text, skip=[(0, 20)])
     assert [q.text for q in found] == ["40 tons of grain", "3 ships"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lowered"),
+    [
+        ("Chile SENT Two Ships", "chile sent two ships"),
+        ("Ünal’s “Twenty” Ships", "Ünal’s “twenty” ships"),  # only ASCII letters change
+        ("The \u212a and Two", None),  # the Kelvin sign matches "k" case-insensitively
+        ("Two ſhips", None),  # so does the long s for "s"
+    ],
+)
+def test_ascii_lower(text: str, lowered: str | None) -> None:
+    assert ascii_lower(text) == lowered
+
+
+@pytest.mark.parametrize(
+    ("source", "usable"),
+    [
+        (r"(?P<n>\d+)\s+(?:two|three)\b\W", True),
+        (r"(?-i:[A-Z]\w+)\s+two", False),
+        (r"двa", False),  # a Cyrillic letter: upper-case forms stay upper-case in the copy
+        (r"’ll", True),  # no case at all
+    ],
+)
+def test_caseless_pattern(source: str, usable: bool) -> None:
+    assert (caseless_pattern(source) is not None) == usable
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FIVE OR SIX SERIOUS CANDIDATES were named; Oslo pledged US$5 BILLION.",
+        "Five or six serious candidates were named; Oslo pledged US$5 billion.",
+        "Ünal named Five or Six serious candidates; Oslo pledged US$5 Billion.",
+        # the Kelvin sign sends this one down the case-insensitive path
+        "\u212a: Five or Six serious candidates; Oslo pledged US$5 Billion.",
+    ],
+)
+def test_case_does_not_change_spans(text: str) -> None:
+    """The lower-cased scanning copy and the case-insensitive fallback find the same spans."""
+    found = find_quantities(text)
+    assert [(q.text.lower(), q.value, q.unit) for q in found] == [
+        ("five or six serious candidates", 6, "candidates"),
+        ("us$5 billion", 5e9, "USD"),
+    ]
+    assert all(text[q.start : q.end] == q.text for q in found)
 
 
 def test_gold_numbers(gold_dir: Path, seeds_dir: Path) -> None:

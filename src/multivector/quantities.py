@@ -32,6 +32,37 @@ _WORD_SPLIT = re.compile(r"[\s-]+")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.cache
+def _case_aliases() -> re.Pattern[str]:
+    """The non-ASCII characters a case-insensitive pattern takes for an ASCII letter
+    (the Kelvin sign for "k", the long s for "s", dotted and dotless i)."""
+    others = "".join(map(chr, range(0x80, 0x10000)))  # none beyond the BMP folds to ASCII
+    return re.compile(f"[{''.join(sorted(set(re.findall('[a-z]', others, re.IGNORECASE))))}]")
+
+
+def ascii_lower(text: str) -> str | None:
+    """`text` with its ASCII letters lower-cased and every character at its offset, or None when
+    it holds a character that case-insensitive matching would equate with an ASCII letter.
+
+    A lower-case pattern without IGNORECASE scans this copy about twice as fast as the
+    case-insensitive pattern scans the text, and finds the same spans. Shared with forecasts.
+    """
+    if text.isascii():
+        return text.lower()
+    if _case_aliases().search(text):
+        return None
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
+def caseless_pattern(source: str) -> re.Pattern[str] | None:
+    """`source` (a case-insensitive pattern) compiled for texts passed through `ascii_lower`, or
+    None when it spells an upper-case or a non-ASCII cased letter, which that copy cannot match."""
+    body = re.sub(r"\\.|\(\?P[<=]", "", source)  # no letters: escapes (\W, \S), group syntax
+    if any(c.isupper() or (not c.isascii() and c.lower() != c.upper()) for c in body):
+        return None
+    return re.compile(source)
+
+
 def _alternation(words: Iterable[str]) -> str:
     """A regex matching any of `words` (longest first), as a fast prefix trie."""
     return trie_regex({w for w in words})
@@ -65,6 +96,7 @@ class QuantityLexicon:
     max_words: int
     year_range: tuple[int, int]
     master: re.Pattern[str]
+    master_lower: re.Pattern[str] | None  # `master` for `ascii_lower` texts, when it can be
     unit_re: re.Pattern[str]
     range_split: re.Pattern[str]
 
@@ -92,14 +124,13 @@ class QuantityLexicon:
         # Every hit starts with a digit, a currency symbol or a whole lead word: one lookahead
         # (a single trie) rejects the other positions before the three alternatives are tried.
         lead_words = [*cardinals, *scales, *ordinals, "the", "next", "last", "past", "coming"]
-        symbols = re.escape("".join(sorted({k[0] for k in units["currency_symbols"]})))
+        symbols = re.escape("".join(sorted({k[0].lower() for k in units["currency_symbols"]})))
         lead = rf"(?=[\d{symbols}]|(?<!\w)(?:{_alternation(lead_words)})(?!\w))"
-        master = re.compile(
+        master_source = (
             rf"{lead}(?:(?P<yo>\b(?:the\s+)?(?:next|last|past|coming)\s+(?:{time_sing})\s+or\s+"
             rf"(?:{_alternation(k for k, v in cardinals.items() if 1 < v < 10)})\b)"
             rf"|(?P<ord>\b(?:\d+(?:st|nd|rd|th)|{_alternation(ordinals)})\b)"
-            rf"|(?P<amt>{amount}(?P<rng>{joiner}{amount})?))",
-            re.IGNORECASE,
+            rf"|(?P<amt>{amount}(?P<rng>{joiner}{amount})?))"
         )
         unit_words = {**units["measures"], **units["time"], **units["currency_words"]}
         unit_alts = _alternation(k for k in unit_words if k != "%")
@@ -131,7 +162,8 @@ class QuantityLexicon:
             of_determiners=frozenset(phrase["of_determiners"]),
             max_words=int(phrase.get("max_words", 3)),
             year_range=(int(num["year_range"][0]), int(num["year_range"][1])),
-            master=master,
+            master=re.compile(master_source, re.IGNORECASE),
+            master_lower=caseless_pattern(master_source),
             unit_re=unit_re,
             range_split=re.compile(joiner, re.IGNORECASE),
         )
@@ -244,7 +276,12 @@ def find_quantities(
     spans = sorted(s if isinstance(s, tuple) else (s.start, s.end) for s in skip)
     out: list[Quantity] = []
     rev = text[::-1]
-    for m in lex.master.finditer(text):
+    lowered = ascii_lower(text) if lex.master_lower is not None else None
+    if lex.master_lower is not None and lowered is not None:
+        hits = lex.master_lower.finditer(lowered)  # spans only: read the text from `text`
+    else:
+        hits = lex.master.finditer(text)
+    for m in hits:
         if spans and _in_skip(m.start(), m.end(), spans):
             continue
         q: Quantity | None
@@ -262,15 +299,15 @@ def find_quantities(
 
 def _year_or_two(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity:
     """ "the next year or two": a duration with its upper bound as the value."""
-    words = m.group().split()
+    written = text[m.start() : m.end()]
+    words = written.split()
     unit = lex.time.get(words[-3].lower(), words[-3].lower())
-    return Quantity(m.start(), m.end(), m.group(), lex.cardinals.get(words[-1].lower()), unit)
+    return Quantity(m.start(), m.end(), written, lex.cardinals.get(words[-1].lower()), unit)
 
 
 def _ordinal(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
     """An ordinal counts only as an anniversary or a rank ("5th anniversary", "second-largest")."""
-    token = m.group("ord")
-    low = token.lower()
+    low = text[m.start() : m.end()].lower()
     value = float(low[:-2]) if low[0].isdigit() else lex.ordinals[low]
     prev, _ = _prev_word(text, rev, m.start())
     if prev in lex.months:
@@ -307,7 +344,7 @@ def _rank(text: str, start: int, pos: int, value: float, lex: QuantityLexicon) -
 def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
     """A cardinal amount: checked against dates, years, labels and anaphora, then extended."""
     start, end = m.start(), m.end()
-    chunk = m.group()
+    chunk = text[start:end]
     if (
         start > 0
         and (text[start - 1].isalnum() or text[start - 1] in "-/_.")
