@@ -204,6 +204,22 @@ def test_two_clauses_two_forecasts() -> None:
     assert [f.text for f in found] == ["Ghana will win", "Peru may lose"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Analysts think that Ghana WILL win, but Peru May lose. Oslo may grow.",
+        "Analysts think that Ghana Will win, but Peru May lose. Oslo may grow.",
+        "Analysts think that Ghana will win, but Peru May lose. Oslo may grow. Ünal agrees.",
+        # the Kelvin sign sends this one down the case-insensitive path
+        "Analysts think that Ghana Will win, but Peru May lose. Oslo may grow. \u212a.",
+    ],
+)
+def test_case_of_cues(text: str) -> None:
+    """Cues match in any case (but "May" is the month), on the lower-cased scanning copy or not."""
+    found = find_forecasts(text)
+    assert [f.text.lower() for f in found] == ["ghana will win", "oslo may grow"]
+
+
 def _mention(text: str, surface: str, actor: str, **flags: bool) -> Mention:
     start = text.index(surface)
     return Mention(start, start + len(surface), surface, actor, "country", **flags)

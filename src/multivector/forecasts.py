@@ -24,6 +24,7 @@ from typing import Any
 
 from .config import load_data
 from .pipeline import Resources, step
+from .quantities import ascii_lower, caseless_pattern
 from .quantities import load_lexicon as load_quantity_lexicon
 from .records import Article, Forecast, Mention, Quote
 from .text import paragraph_spans, sentence_spans, trie_regex
@@ -54,6 +55,7 @@ class ForecastLexicon:
     """Compiled cue, exclusion, span and horizon rules of `forecasts.toml`."""
 
     cue_re: re.Pattern[str]
+    cue_lower: re.Pattern[str] | None  # `cue_re` for `ascii_lower` texts, when it can be
     cue_kind: Mapping[str, str]
     lowercase_only: frozenset[str]
     scheduled: frozenset[str]
@@ -92,7 +94,7 @@ class ForecastLexicon:
         for kind in ("modal", "reported", "intention", "expectation", "hedge"):
             for phrase in cues.get(kind, ()):
                 kinds[re.sub(r"\s+", " ", phrase.lower())] = kind
-        cue_re = re.compile(rf"(?<![\w'’])(?:{trie_regex(kinds)})(?!\w)", re.IGNORECASE)
+        cue_source = rf"(?<![\w'’])(?:{trie_regex(kinds)})(?!\w)"
         bare = {c.lower() for c in span.get("bare_connectives", ())}
         conns = [c for c in span["connectives"] if c.lower() not in bare]
         connective_re = re.compile(
@@ -126,7 +128,8 @@ class ForecastLexicon:
                 int(h.get("days", 0)),
             )
         return cls(
-            cue_re=cue_re,
+            cue_re=re.compile(cue_source, re.IGNORECASE),
+            cue_lower=caseless_pattern(cue_source),
             cue_kind=kinds,
             lowercase_only=frozenset(c.lower() for c in cues.get("lowercase_only", ())),
             scheduled=frozenset(v.lower() for v in excl["scheduled_verbs"]),
@@ -455,8 +458,13 @@ def find_forecasts(
     lex = lexicon or load_lexicon()
     skips = sorted(_span_of(s) for s in skip)
     cues: list[_Cue] = []
-    for m in lex.cue_re.finditer(text):
-        raw = m.group()
+    lowered = ascii_lower(text) if lex.cue_lower is not None else None
+    if lex.cue_lower is not None and lowered is not None:
+        hits = lex.cue_lower.finditer(lowered)  # spans only: read the cue from `text`
+    else:
+        hits = lex.cue_re.finditer(text)
+    for m in hits:
+        raw = text[m.start() : m.end()]
         phrase = " ".join(raw.lower().split())
         if phrase in lex.lowercase_only and not raw.islower():
             continue
@@ -466,6 +474,8 @@ def find_forecasts(
     hz_starts = [h.start() for h in horizons]
 
     def in_skip(a: int, b: int) -> bool:
+        if not skips:
+            return False
         i = bisect.bisect_right(skips, (b, b))
         return any(s < b and a < e for s, e in skips[max(0, i - 3) : i])
 
@@ -477,7 +487,7 @@ def find_forecasts(
             break
 
     spans: list[tuple[int, int, int, int]] = []  # start, end, sentence start, sentence end
-    for s_start, s_end in sentence_spans(text):
+    for s_start, s_end in _sentences_holding(sentence_spans(text), cue_starts, hz_starts):
         if in_skip(s_start, s_end):
             continue
         lo, hi = bisect.bisect_left(cue_starts, s_start), bisect.bisect_left(cue_starts, s_end)
@@ -535,6 +545,28 @@ def find_forecasts(
             )
         )
     return tuple(out)
+
+
+def _sentences_holding(
+    sentences: Sequence[tuple[int, int]], *starts: Sequence[int]
+) -> list[tuple[int, int]]:
+    """The sentences, in order, in which one of the sorted `starts` lies.
+
+    Most sentences hold no cue and no horizon phrase; finding the few that do by bisection
+    spares a pass over all of them.
+    """
+    out: list[tuple[int, int]] = []
+    last = -1
+    for pos in sorted(p for seq in starts for p in seq):
+        i = bisect.bisect_right(sentences, (pos, _AFTER_ALL)) - 1
+        if i > last and pos < sentences[i][1]:
+            out.append(sentences[i])
+            last = i
+    return out
+
+
+#: Greater than any offset: (pos, _AFTER_ALL) sorts after every span starting at pos.
+_AFTER_ALL = float("inf")
 
 
 def _horizon(
