@@ -118,6 +118,12 @@ class NameLists:
     description: re.Pattern[str]
 
     @functools.cached_property
+    def word_kinds(self) -> dict[str, str]:
+        """Memo of `persons._word_kind`, which depends on these lists only (and kept small
+        by its user): capitalised words recur from article to article."""
+        return {}
+
+    @functools.cached_property
     def description_ascii(self) -> re.Pattern[str]:
         """`description` compiled with re.ASCII: the same matches, sooner, on a text whose
         letters, digits and spaces are all ASCII (`persontext.plain_ascii`)."""

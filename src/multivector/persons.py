@@ -195,13 +195,18 @@ def _index(doc: Doc, tok: Tok) -> int:
     return tok.index
 
 
+_KINDS_KEPT = 20_000  # words whose kind is remembered across articles
+
+
 def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
     """(token indices of name-like words, run start, run end) for every run.
 
     Computed once per article: both finding the candidates and linking the mentions walk
     the same segments. Read from the columns, with each word's kind worked out once."""
     out = []
-    cols, kinds = doc.toks.cols, dict[str, str]()
+    cols, kinds = doc.toks.cols, lists.word_kinds
+    if len(kinds) > _KINDS_KEPT:
+        kinds.clear()
     words, masked = cols.words, cols.masked
     for a, b in _runs(doc, lists):
         seg: list[int] = []
