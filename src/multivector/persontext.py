@@ -30,6 +30,7 @@ CHAIN_WORDS = frozenset({"of", "the", "for", "at", "and", "under", "in", "on", "
 DETERMINERS = frozenset({"the", "a", "an"})
 _ISO3 = re.compile(r"[A-Z]{3}")
 PARA_WINDOW = 4
+_AS = frozenset({"as", "As", "aS", "AS", "aſ", "Aſ"})  # every word whose casefold is "as"
 ORG_PREPOSITIONS = frozenset({"of", "at", "from", "by", "with", "for"})
 
 
@@ -109,6 +110,7 @@ class Doc:
     words: set[str]
     capitals: list[int]  # indices of the capitalised tokens
     sentence_firsts: frozenset[int]  # i such that tokens i - 1 and i are in two sentences
+    first_tokens: list[int]  # the same, sorted (with repeats)
     mentions: tuple[Mention, ...]
     skip: tuple[tuple[int, int], ...]
     quote_spans: list[tuple[int, int]]
@@ -120,6 +122,11 @@ class Doc:
     def gap(self, i: int) -> str:
         """Text between token i - 1 and token i ("" before the first token)."""
         return self.toks.cols.gaps[i] if i > 0 else ""
+
+    def next_sentence(self, i: int) -> int:
+        """The first token after token i that opens a new sentence (len(toks) if none)."""
+        k = bisect_right(self.first_tokens, i)
+        return self.first_tokens[k] if k < len(self.first_tokens) else len(self.toks)
 
     def lower_word(self, word: str) -> bool:
         """The text writes `word` as a token starting in lower case ("rice", not "Rice")."""
@@ -314,6 +321,7 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
         words=set(words),
         capitals=list(compress(count(), map(str.isupper, map(itemgetter(0), words)))),
         sentence_firsts=frozenset(firsts),
+        first_tokens=firsts,
         mentions=tuple(ordered),
         skip=tuple(skips),
         quote_spans=quotes,
@@ -581,15 +589,14 @@ def predicate_roles(doc: Doc, lists: NameLists, b: int) -> list[Role]:
         role = read_role(doc, lists, x, loose=False)
         if role:
             roles.append(role)
-    # "... as the Minister of Y" later in the same sentence, with no other name in between
-    # (looked for in the columns: most of these words are read for this alone)
+    # "... as the Minister of Y" later in the same sentence, with no other name in between;
+    # the words are searched as a slice of the column (a C-level set test) since most
+    # sentences have no "as"
     words = toks.cols.words
-    for y in range(b + 1, min(b + 25, n - 1)):
-        if y in doc.sentence_firsts:
-            break
-        if y >= x and words[y].casefold() == "as":
-            role = read_role(doc, lists, y + 1, loose=False)
-            if role and (toks[y + 1].low in DETERMINERS or toks[y + 1].cap):
-                roles.append(role)
-            break
+    limit = min(b + 25, n - 1, doc.next_sentence(b))
+    if x < limit and not _AS.isdisjoint(words[x:limit]):
+        y = next(y for y in range(x, limit) if words[y] in _AS)
+        role = read_role(doc, lists, y + 1, loose=False)
+        if role and (toks[y + 1].low in DETERMINERS or toks[y + 1].cap):
+            roles.append(role)
     return roles
