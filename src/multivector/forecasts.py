@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import load_data
 from .pipeline import Resources, step
@@ -279,8 +279,7 @@ def resolve_window(
 # --- clause analysis -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Cue:
+class _Cue(NamedTuple):  # a tuple: made for every cue hit, far cheaper than a dataclass
     start: int
     end: int
     phrase: str
@@ -323,7 +322,7 @@ def _scheduled(text: str, cue: _Cue, lex: ForecastLexicon) -> bool:
             break
         words.append(tok.lower())
     joined = " ".join(words)
-    return any(w in lex.scheduled for w in words) or any(
+    return not lex.scheduled.isdisjoint(words) or any(
         " " in v and v in joined for v in lex.scheduled
     )
 
