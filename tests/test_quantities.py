@@ -164,6 +164,22 @@ def test_case_does_not_change_spans(text: str) -> None:
     assert all(text[q.start : q.end] == q.text for q in found)
 
 
+def test_non_ascii_vocabulary_keeps_case_insensitive_scan() -> None:
+    """A number word with a cased non-ASCII letter cannot be found on the ASCII-lower-cased
+    copy, so such a lexicon scans the text itself, still in any case."""
+    import copy
+
+    from multivector.config import load_data
+    from multivector.quantities import QuantityLexicon
+
+    data = copy.deepcopy(load_data("quantities.toml"))
+    data["numbers"]["cardinals"]["dvě"] = 2
+    lex = QuantityLexicon.from_data(data)
+    assert lex.master_lower is None
+    found = find_quantities("Chile sent DVĚ ships and Dvě boats.", lexicon=lex)
+    assert [(q.text, q.value) for q in found] == [("DVĚ ships", 2), ("Dvě boats", 2)]
+
+
 def test_gold_numbers(gold_dir: Path, seeds_dir: Path) -> None:
     """Quantities F1 on the development gold reaches the target (0.90)."""
     from multivector.ingest import read_articles
