@@ -418,6 +418,12 @@ def _cluster(cands: Sequence[_Cand]) -> list[_P]:
     return persons
 
 
+def _title(tok: Tok, lists: NameLists) -> bool:
+    """An honorific or role noun, as written before a surname ("Dr.", "President")."""
+    low = tok.low.rstrip(".")
+    return low in lists.honorifics or low in lists.role_class
+
+
 def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> None:
     """Record every written form of the known people, left to right."""
     toks = doc.toks
@@ -444,8 +450,8 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             head = k
             givens = {g for n in owners for g in persons[n].givens}
             while head > 0 and (
-                fold_name(toks[words[head - 1]].text) in lists.given
-                or fold_name(toks[words[head - 1]].text) in givens
+                (prev := fold_name(toks[words[head - 1]].text)) in lists.given
+                or prev in givens
                 or (len(toks[words[head - 1]].text) == 1 and head > 1)  # "George W. Bush"
             ):
                 head -= 1
@@ -477,12 +483,7 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             surname_first = persons[chosen].surname_first and bool(given) and head == k
             last_tok = words[k + 1] if surname_first else x
             start_tok = first_tok
-            if (
-                not given
-                and first_tok - 1 >= run_a
-                and toks[first_tok - 1].low.rstrip(".")
-                in (lists.honorifics) | set(lists.role_class)
-            ):
+            if not given and first_tok - 1 >= run_a and _title(toks[first_tok - 1], lists):
                 start_tok = first_tok - 1  # "President Tokayev", "Expert Kazantsev"
             while (
                 start_tok > 0
