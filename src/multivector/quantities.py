@@ -123,7 +123,8 @@ class QuantityLexicon:
         time_sing = _alternation(k for k in units["time"] if not k.endswith("s"))
         # Every hit starts with a digit, a currency symbol or a whole lead word: one lookahead
         # (a single trie) rejects the other positions before the three alternatives are tried.
-        lead_words = [*cardinals, *scales, *ordinals, "the", "next", "last", "past", "coming"]
+        frames = ["next", "last", "past", "coming"]  # "the" leads only "the next year or two"
+        lead_words = [*cardinals, *scales, *ordinals, *frames, *(f"the {w}" for w in frames)]
         symbols = re.escape("".join(sorted({k[0].lower() for k in units["currency_symbols"]})))
         lead = rf"(?=[\d{symbols}]|(?<!\w)(?:{_alternation(lead_words)})(?!\w))"
         master_source = (
