@@ -19,9 +19,11 @@ from .personnames import NameLists
 from .records import Mention
 from .text import paragraph_spans, sentence_spans
 
-# One group, for re.split. The lookahead (implied by the abbreviation branch) lets most
-# positions skip that branch at once.
-_TOKEN = re.compile(r"((?=\w\.\w)(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*)")
+# An abbreviation ("U.S.": letter-dot pairs, two or more) or a word with inner hyphens and
+# apostrophes. Written to open with a character class (the letter or digit both start with),
+# which the engine uses to skip the spaces and punctuation in between at C speed; one group,
+# for re.split.
+_TOKEN = re.compile(r"([^\W_](?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|[^\W_]*(?:[-'’][^\W_]+)*))")
 _TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
