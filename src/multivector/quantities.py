@@ -5,6 +5,10 @@ currency amounts) in a single pass; each hit is then checked against a few local
 drop dates, years, labels and anaphoric counts, and extended over its unit and the noun
 phrase that says what is counted or measured. All vocabularies live in
 `data/quantities.toml`.
+
+Speed: the pass runs case-sensitively over an ASCII-lower-cased copy of the text (`ascii_lower`,
+same offsets), which Python's regex engine scans about twice as fast as IGNORECASE; the rules
+read the text itself. Bare years are dropped before any other test.
 """
 
 from __future__ import annotations
