@@ -563,17 +563,14 @@ def _descriptions(
         )
         noun_words = match.group("noun").casefold().split()
         noun = noun_words[-1]
-        if (
-            match.group("det")
-            and match.group("det").lower() in ("his", "her")
-            and noun != ("counterpart")
-        ):
+        det = doc.text[start : match.end("det")] if match.group("det") is not None else ""
+        if det.lower() in ("his", "her") and noun != "counterpart":
             continue
         if any(start < e and s < end for s, e in taken) or doc.in_skip(start, end):
             continue
         country = None
-        if match.group("poss"):
-            codes = doc.actors_in(match.start("poss"), match.end("poss"))
+        if match.group("poss") is not None:  # "X's": the possessor is a country
+            codes = doc.actors_in(start, match.end("poss"))
             if not codes:
                 continue
             country = codes[0]
