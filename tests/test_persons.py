@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from multivector import persontext
 from multivector.errors import ConfigError
 from multivector.evaluate import load_gold, score_persons
 from multivector.ingest import read_articles
@@ -497,6 +498,67 @@ def test_spacy_model_that_cannot_serve_is_a_config_error(tmp_path: Path, kind: s
     pipeline = build_pipeline(["mentions", "persons"], Resources(options={"spacy_model": name}))
     with pytest.raises(ConfigError, match=name.replace("/", ".")):
         pipeline(Article(id="x", doc="t.txt", path="t.txt", text="Aida Serikova spoke."))
+
+
+# --------------------------------------------------------------------------- token columns
+
+# The token pattern as first written: the faster one in persontext must split text alike.
+_PLAIN_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’][^\W_]+)*")
+TOKEN_TEXTS = [
+    "The U.S. and the E.U. met in Oslo on 3.4.2024; e.g. A.1 is not one.",
+    "Rock-'n'-roll isn’t O’Brien’s thing, said snake_case and x_y fans.",
+    "Zoë Müller-Łukasz spoke in Kraków\u00a0today; İstanbul ﬁles and ſ.s. too.",
+    "",
+    "   ...   ",
+]
+
+
+@pytest.mark.parametrize("text", TOKEN_TEXTS)
+def test_token_columns_match_the_plain_pattern(text: str) -> None:
+    expected = [m.span() for m in _PLAIN_TOKEN.finditer(text)]
+    paths = [False, True] if persontext.plain_ascii(text) else [False]
+    for ascii in paths:
+        starts, ends, words, gaps = persontext._tokenize(text, ascii)
+        assert list(zip(starts, ends, strict=True)) == expected
+        assert words == [text[s:e] for s, e in expected]
+        assert "".join(g + w for g, w in zip(gaps, [*words, ""], strict=True)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("Plain words “quoted” — and ’s", True),
+        ("Café owners", False),
+        ("no\u00a0break", False),
+        ("digits ٣ too", False),
+    ],
+)
+def test_plain_ascii_only_when_letters_digits_and_spaces_are(text: str, plain: bool) -> None:
+    assert persontext.plain_ascii(text) is plain
+
+
+def test_description_pattern_ascii_variant_matches_alike() -> None:
+    lists = NameLists.load()
+    text = (
+        "Kenya’s president met the new German chancellor. His counterpart, the Prime Minister "
+        "of Japan, and U.S.’s envoy spoke; the leader of the nation waited. A’s head agreed."
+    )
+    assert persontext.plain_ascii(text)
+    spans = [(m.span(), m.groupdict()) for m in lists.description.finditer(text)]
+    assert spans == [(m.span(), m.groupdict()) for m in lists.description_ascii.finditer(text)]
+    assert len(spans) >= 4
+
+
+def test_tokens_are_built_on_demand_and_indexed_like_a_list() -> None:
+    doc = persontext.document("Mr. Ivan Petrov said it. Then he left.", (), ())
+    toks = doc.toks
+    assert len(toks) == 8 and dict.__len__(toks) == 0
+    assert toks[-1].text == "left" and toks[-1].index == 7
+    assert (toks[1].text, toks[1].sent, toks[5].sent) == ("Ivan", 0, 1)
+    with pytest.raises(IndexError):
+        toks[8]
+    assert doc.gap(0) == "" and doc.gap(1) == ". "
+    assert doc.next_sentence(2) == 5
 
 
 # --------------------------------------------------------------------------- gold
