@@ -287,3 +287,10 @@ def test_gold_forecasts(gold_dir: Path, seeds_dir: Path) -> None:
         pytest.skip("no gold file matches a seed article")
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.75, (tp, fp, fn)
+
+
+@pytest.mark.parametrize("headline", ["“ ”", '" "', "« »"])
+def test_headline_of_blank_quote_marks(headline: str) -> None:
+    """A first line holding only quote marks and blanks is no question (and no crash)."""
+    found = find_forecasts(f"{headline}\nChile will grow.")
+    assert [f.text for f in found] == ["Chile will grow"]

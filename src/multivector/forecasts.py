@@ -409,8 +409,8 @@ def _is_headline_line(text: str, start: int, end: int) -> bool:
 
 def _is_question(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
     line = text[start:end].strip().strip("\"“”'‘’«»")
-    first = line.split(maxsplit=1)[0].lower() if line else ""
-    return line.endswith("?") or first in lex.question_words
+    words = line.split(maxsplit=1)  # none when only blanks stood between the quote marks
+    return line.endswith("?") or (bool(words) and words[0].lower() in lex.question_words)
 
 
 #: Horizon rules that do not make a clause a forecast by themselves ("signed in 2013").
