@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +27,30 @@ from markupsafe import Markup
 from plotly.subplots import make_subplots
 
 from . import store as t
+from .contexts import (
+    ArticleRef,
+    BalanceSection,
+    DomainRow,
+    DomainSection,
+    EvidenceGroup,
+    EvidenceRow,
+    EvidenceSection,
+    ForecastRow,
+    ForecastSection,
+    IndexRow,
+    IndexSection,
+    Link,
+    Links,
+    PeopleSection,
+    PersonQuotes,
+    PersonRow,
+    ProfileRow,
+    ProfileSection,
+    QuoteRow,
+    ReportPage,
+    SummarySection,
+)
+from .contexts import slug as slug
 from .queries import ReadOnlyDB, open_readonly, rows, sentence
 
 Period = Literal["all", "year", "quarter", "month"]
@@ -53,233 +76,6 @@ DOMAIN_COLOURS = {
     "transport": "#17becf",
     "other": "#7f7f7f",
 }
-
-
-# --------------------------------------------------------------------------- contexts
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link from a chart down to its evidence."""
-
-    label: str
-    href: str
-
-
-@dataclass(frozen=True)
-class ArticleRef:
-    id: str
-    href: str
-    title: str
-    source: str
-    published: str
-    doc: str
-
-
-@dataclass(frozen=True)
-class SummarySection:
-    """Head of the report: what was analysed."""
-
-    focus: str
-    database: str
-    today: str
-    by: str
-    articles: int
-    dated_articles: int
-    statements: int
-    quotes: int
-    forecasts: int
-    persons: int
-
-
-@dataclass(frozen=True)
-class BalanceSection:
-    """Vector shares per period: stacked, and each with its 95% bootstrap band."""
-
-    chart: Markup
-    periods: tuple[str, ...]
-    note: str
-    evidence: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class ProfileRow:
-    vector: str
-    share: str
-    share_ci: str
-    tone: str
-    tone_ci: str
-    statements: int
-    articles: int
-    href: str
-
-
-@dataclass(frozen=True)
-class ProfileSection:
-    """Whole-corpus vector profile: shares (radar) and tone (bars with intervals)."""
-
-    chart: Markup
-    rows: tuple[ProfileRow, ...]
-    evidence: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class DomainRow:
-    vector: str
-    domain: str
-    cooperation: int
-    tension: int
-    href: str
-
-
-@dataclass(frozen=True)
-class DomainSection:
-    """Cooperation (up) and tension (down) statements per vector, by domain."""
-
-    chart: Markup
-    rows: tuple[DomainRow, ...]
-    evidence: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class IndexRow:
-    period: str
-    articles: int
-    statements: int
-    balance: str
-    balance_ci: str
-    effective_exp: str
-    effective_hhi: str
-    lead_ratio: str
-    top3: str
-
-
-@dataclass(frozen=True)
-class IndexSection:
-    """Balance index and effective number of vectors per period."""
-
-    chart: Markup
-    rows: tuple[IndexRow, ...]
-    evidence: tuple[Link, ...]
-
-
-@dataclass(frozen=True)
-class ForecastRow:
-    speaker: str
-    text: str
-    about: str
-    horizon: str
-    window: str
-    status: str
-    article: ArticleRef
-
-
-@dataclass(frozen=True)
-class ForecastSection:
-    """The forecast ledger: who predicted what, for when, and whether it is due by `today`."""
-
-    chart: Markup
-    today: str
-    rows: tuple[ForecastRow, ...]
-    total: int
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    name: str
-    roles: str
-    country: str
-    quotes: int
-    articles: int
-    href: str
-
-
-@dataclass(frozen=True)
-class PeopleSection:
-    """The people quoted most, with their roles."""
-
-    chart: Markup
-    rows: tuple[PersonRow, ...]
-
-
-@dataclass(frozen=True)
-class EvidenceRow:
-    sentence: str
-    partners: str
-    domain: str
-    polarity: str
-    intensity: str
-    speaker: str
-    article: ArticleRef
-
-
-@dataclass(frozen=True)
-class EvidenceGroup:
-    """Statements behind one vector (the first `shown` of `total`)."""
-
-    vector: str
-    anchor: str
-    total: int
-    rows: tuple[EvidenceRow, ...]
-
-
-@dataclass(frozen=True)
-class QuoteRow:
-    text: str
-    kind: str
-    cue: str
-    article: ArticleRef
-
-
-@dataclass(frozen=True)
-class PersonQuotes:
-    name: str
-    anchor: str
-    total: int
-    rows: tuple[QuoteRow, ...]
-
-
-@dataclass(frozen=True)
-class EvidenceSection:
-    """Appendix: statements per vector, quotes per person, and the articles they come from."""
-
-    groups: tuple[EvidenceGroup, ...]
-    people: tuple[PersonQuotes, ...]
-    articles: tuple[ArticleRef, ...]
-
-
-@dataclass(frozen=True)
-class ReportPage:
-    """The whole report file."""
-
-    title: str
-    summary: SummarySection
-    balance: BalanceSection
-    profile: ProfileSection
-    domains: DomainSection
-    indices: IndexSection
-    forecasts: ForecastSection
-    people: PeopleSection
-    evidence: EvidenceSection
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def slug(text: str) -> str:
-    """An HTML id fragment for a vector or person name."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
-
-
-@dataclass(frozen=True)
-class Links:
-    """Where evidence lives: anchors inside the report, or dashboard URLs."""
-
-    vector: Callable[[str], str] = lambda v: f"#evidence-{slug(v)}"
-    person: Callable[[str], str] = lambda key: f"#person-{slug(key)}"
-    article: Callable[[str], str] = lambda aid: f"#article-{aid}"
-    forecasts: str = "#forecasts"
-    people: str = "#people"
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:

@@ -35,19 +35,29 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import store as t
+from .contexts import (
+    ArticlePage,
+    ErrorPage,
+    Hit,
+    KindCount,
+    Links,
+    ListPage,
+    ListRow,
+    Option,
+    OverviewPage,
+    Pager,
+    PersonForecast,
+    PersonPage,
+    PersonQuote,
+    PersonRole,
+    RecordRow,
+    SearchPage,
+)
 from .errors import MultivectorError, StoreError
 from .queries import ReadOnlyDB, open_readonly, rows, sentence
 from .report import (
-    BalanceSection,
     ChartWriter,
-    DomainSection,
-    ForecastSection,
-    IndexSection,
-    Links,
-    PeopleSection,
-    ProfileSection,
     ReportOptions,
-    SummarySection,
     environment,
     json_has,
     report_context,
@@ -57,181 +67,6 @@ from .report import (
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 SEARCH_TABLES = {"statements": "fts_statements", "quotes": "fts_quotes"}
-
-
-# --------------------------------------------------------------------------- contexts
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Where this page of results sits: limit/offset with next and previous links."""
-
-    limit: int
-    offset: int
-    shown: int
-    prev_href: str
-    next_href: str
-
-
-@dataclass(frozen=True)
-class ErrorPage:
-    title: str
-    message: str
-    hint: str
-
-
-@dataclass(frozen=True)
-class OverviewPage:
-    """The report's charts; their evidence links lead to search, person and article pages."""
-
-    title: str
-    summary: SummarySection
-    balance: BalanceSection
-    profile: ProfileSection
-    domains: DomainSection
-    indices: IndexSection
-    forecasts: ForecastSection
-    people: PeopleSection
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    selected: bool
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One statement or quote found, with where it comes from."""
-
-    kind: str
-    text: str
-    speaker: str
-    speaker_href: str
-    partners: str
-    vectors: str
-    domain: str
-    polarity: str
-    article_title: str
-    article_source: str
-    published: str
-    href: str
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    title: str
-    q: str
-    kind: str
-    kinds: tuple[Option, ...]
-    vectors: tuple[Option, ...]
-    domains: tuple[Option, ...]
-    polarities: tuple[Option, ...]
-    partner: str
-    speaker: str
-    source: str
-    date_from: str
-    date_to: str
-    hits: tuple[Hit, ...]
-    pager: Pager
-    api_href: str
-
-
-@dataclass(frozen=True)
-class PersonRole:
-    role: str
-    article_title: str
-    published: str
-    href: str
-
-
-@dataclass(frozen=True)
-class PersonQuote:
-    text: str
-    kind: str
-    article_title: str
-    published: str
-    href: str
-
-
-@dataclass(frozen=True)
-class PersonForecast:
-    text: str
-    horizon: str
-    window: str
-    article_title: str
-    published: str
-    href: str
-
-
-@dataclass(frozen=True)
-class PersonPage:
-    """One person across the corpus: roles, quotes and forecasts, oldest first."""
-
-    title: str
-    name: str
-    key: str
-    country: str
-    aliases: str
-    roles: tuple[PersonRole, ...]
-    quotes: tuple[PersonQuote, ...]
-    forecasts: tuple[PersonForecast, ...]
-    chart: Markup
-    pager: Pager
-    api_href: str
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    anchor: str
-    kind: str
-    start: int
-    end: int
-    text: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class KindCount:
-    kind: str
-    count: int
-
-
-@dataclass(frozen=True)
-class ArticlePage:
-    """An article's text with every extracted record marked at its offsets."""
-
-    title: str
-    headline: str
-    article_id: str
-    source: str
-    published: str
-    doc: str
-    url: str
-    body: Markup
-    counts: tuple[KindCount, ...]
-    records: tuple[RecordRow, ...]
-    api_href: str
-
-
-@dataclass(frozen=True)
-class ListRow:
-    label: str
-    detail: str
-    count: int
-    href: str
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """A paginated list: the people or the articles."""
-
-    title: str
-    heading: str
-    rows: tuple[ListRow, ...]
-    pager: Pager
-    api_href: str
 
 
 # --------------------------------------------------------------------------- helpers
@@ -364,14 +199,7 @@ class Dashboard:
                 inline_js=False,
             )
             overview = OverviewPage(
-                title=page.title,
-                summary=page.summary,
-                balance=page.balance,
-                profile=page.profile,
-                domains=page.domains,
-                indices=page.indices,
-                forecasts=page.forecasts,
-                people=page.people,
+                **{f.name: getattr(page, f.name) for f in dataclasses.fields(OverviewPage)}
             )
             self._overview = (version, overview)
             return overview
