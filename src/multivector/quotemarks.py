@@ -1,0 +1,292 @@
+"""Direct quotations: pairing quotation marks (curly, straight, guillemets, single) into
+quoted passages — nested, split, multi-paragraph and missing-mark cases — and finding the
+attribution cue right before or after a quotation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .quotecues import QuoteCues
+from .speakers import QuoteContext, Speaker
+
+
+@dataclass(slots=True)
+class Direct:
+    open_pos: int  # position of the opening mark, or -1 when it is missing
+    start: int
+    end: int
+    close_pos: int  # position of the closing mark, or -1 when it is missing
+    speaker: Speaker | None = None
+    cue: str | None = None
+    attributed: bool = False
+    single: bool = False
+
+
+def _role(text: str, pos: int, mark: str, cues: QuoteCues) -> str:
+    """'open', 'close' or 'either' for a mark, from its glyph and its neighbours."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    left_open = before.isspace() or before in "([{—–-/"
+    right_open = not after.isspace() and after not in ",.;:!?)]}"
+    if mark in cues.opening:
+        return "open"
+    if mark in cues.closing:
+        return "open?" if left_open and right_open else "close"
+    if left_open and right_open:
+        return "open"
+    if not left_open and not right_open:
+        return "close"
+    if not left_open:
+        return "close" if not right_open or after in "-" else "either"
+    return "either"
+
+
+def _single_role(text: str, pos: int, mark: str) -> str | None:
+    """'open' or 'close' for a single mark, None for an apostrophe (don't, the workers')."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    if before.isalnum() and after.isalnum():
+        return None
+    if (before.isspace() or before in '([{—–-"“') and after.isalpha():
+        return "open" if mark != "’" or not before.isalnum() else None
+    if not before.isspace() and (after.isspace() or after in ',.;:!?)]}"”'):
+        return "close" if before in ",.!?" or before.isalpha() else None
+    return None
+
+
+def _family(mark: str, cues: QuoteCues) -> str:
+    if mark in cues.single:
+        return "single"
+    if mark in cues.straight:
+        return "straight"
+    return "guillemet" if mark in "«»" else "curly"
+
+
+def scan_marks(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Direct]:
+    """Pair quotation marks into quotations: nested marks of another family are skipped,
+    an opening mark at a paragraph start continues a quotation left open, and a mark with
+    no partner gives a quotation missing its opening or closing mark."""
+    found: list[Direct] = []
+    open_pos = -1
+    open_family = ""
+    last_close = -1
+    for match in cues.mark_re.finditer(text):
+        pos, mark = match.start(), match.group()
+        family = _family(mark, cues)
+        if family == "single" or open_family == "single":
+            if open_pos >= 0 and open_family != "single":
+                continue  # single marks inside a double-quoted passage
+            if family == "single":
+                single = _single_role(text, pos, mark)
+                if single is None:
+                    continue
+                if (
+                    single == "close"
+                    and open_pos >= 0
+                    and not (ctx.paragraph_of(pos) - ctx.paragraph_of(open_pos))
+                ):
+                    found.append(Direct(open_pos, open_pos + 1, pos, pos, single=True))
+                    open_pos, open_family = -1, ""
+                elif single == "open":
+                    open_pos, open_family = pos, "single"  # an unclosed one is dropped
+                continue
+            if ctx.sentence_of(pos) == ctx.sentence_of(open_pos):
+                continue  # double marks nested in a single-quoted passage
+            open_pos, open_family = -1, ""  # a stray opening apostrophe: forget it
+        role = _role(text, pos, mark, cues)
+        if open_pos < 0:
+            if role == "close" or (role == "either" and _closes_orphan(text, pos)):
+                found.append(_orphan_close(text, pos, last_close, ctx))
+                last_close = pos
+                continue
+            open_pos, open_family = pos, family
+            continue
+        if family != open_family:
+            continue  # a nested quotation inside the open one
+        crossed = ctx.paragraph_of(pos) - ctx.paragraph_of(open_pos)
+        if crossed:
+            para_start = ctx.paragraph_span(pos)[0]
+            if crossed > cues.max_paragraphs:
+                found.append(_unclosed(text, open_pos, ctx))
+                open_pos = pos
+            elif role != "close" and not text[para_start:pos].strip():
+                continue  # the opening mark of a quotation's next paragraph
+            elif role in ("close", "either", "open?"):
+                found.append(Direct(open_pos, open_pos + 1, pos, pos))
+                open_pos, last_close = -1, pos
+            else:
+                found.append(_unclosed(text, open_pos, ctx))
+                open_pos = pos
+            continue
+        if role in ("close", "either", "open?"):
+            found.append(Direct(open_pos, open_pos + 1, pos, pos))
+            if count_words(text[open_pos:pos]) >= cues.min_words_unattributed:
+                last_close = pos
+            open_pos = -1
+        else:  # a second opening mark: the first one was never closed
+            found.append(_unclosed(text, open_pos, ctx))
+            open_pos = pos
+    if open_pos >= 0 and open_family != "single":
+        found.append(_unclosed(text, open_pos, ctx))
+    return found
+
+
+def _closes_orphan(text: str, pos: int) -> bool:
+    return pos > 0 and text[pos - 1] in ",.!?"
+
+
+def _orphan_close(text: str, pos: int, last_close: int, ctx: QuoteContext) -> Direct:
+    """A closing mark with no opening one: the quotation starts at its paragraph (or after
+    the sentence holding the previous closing mark)."""
+    start = ctx.paragraph_span(pos)[0]
+    if last_close >= start:
+        start = ctx.sentence_span(last_close)[1]
+    return Direct(-1, start, pos, pos)
+
+
+def _unclosed(text: str, open_pos: int, ctx: QuoteContext) -> Direct:
+    """An opening mark never closed: the quotation runs to the end of its paragraph."""
+    return Direct(open_pos, open_pos + 1, ctx.paragraph_span(open_pos)[1], -1)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip white space, and a trailing attribution comma, from a quoted span."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and text[end - 1] == ",":
+        end -= 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    return start, end
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def overlaps_any(start: int, end: int, spans: Sequence[Any]) -> bool:
+    for span in spans:
+        s, e = span if isinstance(span, tuple) else (span.start, span.end)
+        if start < e and s < end:
+            return True
+    return False
+
+
+def attribute_after(
+    text: str, q: Direct, cues: QuoteCues, ctx: QuoteContext
+) -> tuple[tuple[int, int], str] | None:
+    """'...," the expert noted.' — a speaker and verb right after the closing mark."""
+    if q.close_pos < 0:
+        return None
+    start = q.close_pos + 1
+    s_end = (
+        ctx.sentence_span(start)[1]
+        if ctx.sentence_span(start)[1] > start
+        else ctx.paragraph_span(start)[1]
+    )
+    limit = min(s_end, ctx.paragraph_span(q.close_pos)[1], start + 160)
+    seg = text[start:limit]
+    if seg.startswith(","):  # '"...", he said' - the comma outside the marks
+        seg, start = seg[1:], start + 1
+    if text[q.close_pos - 1 : q.close_pos] == "." and not re.match(r"\s*[a-z]", seg):
+        return None  # '..." She added ...' starts a new sentence
+    nxt = re.search(r"[\"“”«»]", seg)
+    if nxt is not None:
+        seg = seg[: nxt.start()]
+    inv = cues.after_inverted_re.match(seg)
+    if inv is not None and _looks_like_speaker(inv.group("who")):
+        # 'said Greta Lindqvist of the group X': the speaker heads the phrase
+        head = re.search(r",|\s(?:of|from|at|for|with|who|in)\s", inv.group("who"))
+        w_end = inv.start("who") + head.start() if head else inv.end("who")
+        return (start + inv.start("who"), start + w_end), inv.group("verb")
+    fwd = cues.after_re.match(seg)
+    if fwd is not None and len(fwd.group("who").split()) <= 7:
+        return (start + fwd.start("who"), start + fwd.end("who")), fwd.group("verb")
+    return None
+
+
+def _looks_like_speaker(who: str) -> bool:
+    w = who.strip()
+    return bool(w) and (w[0].isupper() or bool(re.match(r"(?:the|an?|one|his|her)\b", w, re.I)))
+
+
+def attribute_before(
+    text: str, q: Direct, cues: QuoteCues, ctx: QuoteContext, prev_end: int
+) -> tuple[tuple[int, int], str] | None:
+    """'According to him, "...' or 'X said: "...' — a cue right before the opening mark."""
+    if q.open_pos < 0:
+        return None
+    s_start = max(ctx.sentence_span(q.open_pos)[0], prev_end)
+    seg = text[s_start : q.open_pos]
+    naming = cues.naming_re.search(seg)
+    if naming is not None and not q.single:  # 'X called the deal "a turning point"'
+        return (s_start, s_start + naming.start()), naming.group("verb")
+    if not re.search(r"[,:]\s*$", seg):
+        return None
+    prefix = None
+    for found in cues.prefix_re.finditer(seg):
+        prefix = found
+    if prefix is not None and not seg[prefix.end() :].strip():
+        group = next(g for g, v in prefix.groupdict().items() if v is not None)
+        return (s_start + prefix.start(group), s_start + prefix.end(group)), seg[
+            prefix.start() : prefix.end()
+        ].rstrip(" ,")
+    verbs = list(cues.attr_verb_re.finditer(seg))
+    if verbs:
+        v = verbs[-1]
+        return (s_start, s_start + v.start()), v.group()
+    if seg.rstrip().endswith(":"):
+        people = [c for c in ctx.persons_in(s_start, q.open_pos) if c[0] >= s_start]
+        if people:  # 'X praised his team: "..."' - the subject speaks
+            return (people[0][0], people[0][1]), ":"
+        return (s_start, s_start + len(seg.rstrip()) - 1), ":"
+    return None
+
+
+def direct_candidates(
+    text: str, cues: QuoteCues, ctx: QuoteContext, skip: Sequence[Any]
+) -> list[Direct]:
+    """Quoted passages outside `skip`, trimmed; unclosed ones only after a cue, and none
+    nested inside another."""
+    directs = [d for d in scan_marks(text, cues, ctx) if not overlaps_any(d.start, d.end, skip)]
+    for d in directs:
+        d.start, d.end = trim(text, d.start, d.end)
+    directs = [
+        d
+        for d in directs
+        if d.end > d.start
+        and (d.close_pos >= 0 or attribute_before(text, d, cues, ctx, 0) is not None)
+    ]
+    return [
+        d
+        for d in directs
+        if not any(
+            o is not d
+            and o.start <= d.start
+            and d.end <= o.end
+            and (o.end - o.start) > (d.end - d.start)
+            for o in directs
+        )
+    ]
+
+
+def standalone(text: str, d: Direct, cues: QuoteCues, ctx: QuoteContext) -> bool:
+    """Whether a quotation with no cue stands as one: both marks, opening a sentence, and
+    long enough not to be a scare quote or a title."""
+    return (
+        d.close_pos >= 0
+        and d.open_pos >= 0
+        and _starts_sentence(text, d, ctx)
+        and count_words(text[d.start : d.end]) >= cues.min_words_unattributed
+    )
+
+
+def _starts_sentence(text: str, d: Direct, ctx: QuoteContext) -> bool:
+    """Whether a quotation opens a sentence (after a full stop, a colon or a line start)."""
+    before = text[ctx.paragraph_span(d.open_pos)[0] : d.open_pos].rstrip()
+    return not before or before[-1] in '.!?:"”»'

@@ -1,0 +1,319 @@
+"""Speakers of quotations: lookups over one text (sentences, paragraphs, person spans,
+mentions, earlier attributions) and the resolution of a subject phrase to a speaker —
+a person's name or description, a pronoun's antecedent, a collective state speaker
+("the leadership of X" becomes a state label) or an unnamed source."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .quotecues import QuoteCues
+from .records import Mention, Person
+from .text import paragraph_spans, sentence_spans
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: label (person name, state label or None) and its mention."""
+
+    name: str | None
+    person_id: str | None
+    mention: str | None
+    start: int
+    end: int
+
+
+_PRONOUN_RE = re.compile(r"\b(?P<p>he|she|they|him|his|her|them|their)$", re.IGNORECASE)
+_NAME_RE = re.compile(r"(?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[a-z][\w’'-]*$")
+
+# Patterns of the speaker and reported-clause rules below, compiled once (they run for
+# every cue; a module-level re.match call pays a cache lookup each time).
+_STATE_NOUN_RE = re.compile(r"\b(?:country|nation|republic|state)\b", re.I)
+_INDEFINITE_RE = re.compile(r"an?\b", re.I)
+_APPOSITION_OPEN_RE = re.compile(r",|\s+(?:of|from|at|with)\s")
+_APPOSITION_BREAK_RE = re.compile(r"\band\b|[;:\"“”«»]")
+
+
+class QuoteContext:
+    """Lookups over one text: person spans, mentions, sentences, earlier attributions."""
+
+    def __init__(
+        self,
+        text: str,
+        persons: Sequence[Person],
+        mentions: Sequence[Mention],
+        cues: QuoteCues,
+        focus: str | None,
+    ) -> None:
+        self.text = text
+        self.cues = cues
+        spans = sorted(
+            ((s.start, s.end, p) for p in persons for s in p.spans), key=lambda t: (t[0], -t[1])
+        )
+        self.person_spans = spans
+        self.person_starts = [s[0] for s in spans]
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
+        self.sentences = sentence_spans(text)
+        self.sentence_starts = [s[0] for s in self.sentences]
+        self.paragraphs = paragraph_spans(text)
+        self.paragraph_starts = [p[0] for p in self.paragraphs]
+        self.history: list[tuple[int, Speaker]] = []  # (mention position, speaker)
+        self.quoted: list[tuple[int, int]] = []  # direct quote spans (no antecedents inside)
+        self.focus = focus
+
+    # -- positions
+    def sentence_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        if not self.sentences:
+            return (0, len(self.text))
+        return self.sentences[self.sentence_of(pos)]
+
+    def paragraph_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.paragraph_starts, pos) - 1)
+
+    def paragraph_span(self, pos: int) -> tuple[int, int]:
+        if not self.paragraphs:
+            return (0, len(self.text))
+        return self.paragraphs[self.paragraph_of(pos)]
+
+    def in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quoted)
+
+    # -- persons and mentions
+    def persons_in(self, start: int, end: int) -> list[tuple[int, int, Person]]:
+        """Person spans overlapping [start, end), in text order."""
+        i = bisect.bisect_left(self.person_starts, start - 200)
+        out = []
+        for s, e, p in self.person_spans[i:]:
+            if s >= end:
+                break
+            if e > start:
+                out.append((s, e, p))
+        return out
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        i = bisect.bisect_left(self.mention_starts, start)
+        out = []
+        for m in self.mentions[i:]:
+            if m.start >= end:
+                break
+            if m.end <= end:
+                out.append(m)
+        return out
+
+    def state_name(self, mention: Mention | None) -> str | None:
+        code = mention.actor if mention is not None else self.dominant_country()
+        if code is None:
+            return None
+        name = self.cues.country_names.get(code) or _country_name(code)
+        return self.cues.state_label.format(country=name)
+
+    @functools.cached_property
+    def _dominant(self) -> str | None:
+        counts = Counter(m.actor for m in self.mentions if m.kind in ("country", "demonym"))
+        return counts.most_common(1)[0][0] if counts else None
+
+    def dominant_country(self) -> str | None:
+        return self.focus or self._dominant
+
+    # -- resolution
+    def resolve(self, start: int, end: int, *, anchor: int) -> Speaker | None:
+        """The speaker named by text[start:end], read from its right end (the head).
+
+        `anchor` is where the quotation starts: pronouns look for antecedents before it.
+        Returns None when the phrase names no speaker; a Speaker with name None for an
+        unnamed source.
+        """
+        text = self.text
+        phrase = text[start:end]
+        tail = self.cues.between_re.search(phrase)
+        if tail is not None and tail.start() > 0:
+            end = start + tail.start()
+        phrase = text[start:end]
+        if not phrase.strip():
+            return None
+        # 1. a person mention (name or description) ending at the head
+        candidates = [c for c in self.persons_in(start, end) if c[1] >= end - 1 and c[0] >= start]
+        if not candidates:
+            candidates = [c for c in self.persons_in(start, end) if c[0] >= start]
+            candidates = [c for c in candidates if not text[c[1] : end].strip(" ,’'s")]
+        if candidates:
+            s, e, person = max(candidates, key=lambda c: (c[1], -c[0]))
+            if not _is_named(person):  # a description the persons step left unbound
+                head = text[s:e].split()[-1].lower()
+                bound = self.describe(s, e, head, anchor)
+                if bound.person_id is not None:
+                    return bound
+            return Speaker(person.name, person.id, text[s:e], s, e)
+        # 2. pronouns
+        pm = _PRONOUN_RE.search(phrase)
+        lead = phrase[: pm.start()].strip() if pm is not None else ""
+        if pm is not None and (lead in ("", "and", "but") or lead.endswith(",")):
+            return self.antecedent(start + pm.start(), start + pm.end(), pm.group("p"), anchor)
+        # 3. a named person with an apposition: "X, the head of Y, (in an interview) said"
+        appositive = self.appositive(start, end)
+        if appositive is not None:
+            return appositive
+        # 4. collective state speakers
+        sm = self.cues.state_tail_re.search(phrase)
+        if sm is not None:
+            inside = self.mentions_in(start, end)
+            mention = inside[-1] if inside else None
+            if mention is not None or _STATE_NOUN_RE.search(phrase):
+                m_start = _phrase_start(text, start, end, mention)
+                return Speaker(self.state_name(mention), None, text[m_start:end], m_start, end)
+        # 5. unnamed sources
+        um = self.cues.unnamed_re.search(phrase)
+        if um is not None:
+            s = start + um.start()
+            return Speaker(None, None, text[s:end].strip(), s, end)
+        # 6. descriptions without a person span: the latest fitting speaker
+        dm = self.cues.description_re.search(phrase)
+        if dm is not None:
+            s = start + dm.start()
+            if _INDEFINITE_RE.match(dm.group()):
+                return self.indefinite(s, end, dm.group("head").lower(), anchor)
+            return self.describe(s, end, dm.group("head").lower(), anchor)
+        # 7. a state or its metonym as subject ("the Kremlin said")
+        heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
+        if heads and heads[-1].kind in ("country", "metonym", "org") and not heads[-1].place:
+            m = heads[-1]
+            label = self.state_name(m) if m.kind != "org" else m.surface
+            return Speaker(label, None, m.surface, m.start, m.end)
+        # 8. a capitalised name the persons step did not list
+        nm = _NAME_RE.search(phrase)
+        if nm is not None:
+            words = nm.group().split()
+            while words and words[0] in self.cues.not_names:
+                words = words[1:]
+            if words:
+                surface = " ".join(words)
+                s = end - len(nm.group()) + nm.group().find(words[0])
+                return Speaker(surface, None, surface, s, end)
+        return None
+
+    def appositive(self, start: int, end: int) -> Speaker | None:
+        """The person a subject phrase names before an apposition, an aside or an
+        affiliation ('X, 45, a researcher at Y,', 'X of the Y institute')."""
+        for s, e, person in self.persons_in(start, end):
+            if s < start or e > end:
+                continue
+            rest = self.text[e:end]
+            if not _APPOSITION_OPEN_RE.match(rest):
+                continue  # 'X, the head of Y,' or 'X of the Y institute'
+            if _APPOSITION_BREAK_RE.search(rest):
+                continue
+            if self.cues.verb_re.search(rest) or len(rest.split()) > 25:
+                continue
+            return Speaker(person.name, person.id, self.text[s:e], s, e)
+        return None
+
+    def antecedent(self, start: int, end: int, pronoun: str, anchor: int) -> Speaker:
+        """The person a speaker pronoun refers to: the subject of the latest attribution,
+        else the first person named in the nearest earlier sentence."""
+        surface = self.text[start:end]
+        plural = pronoun.lower() in self.cues.plural_pronouns
+        origin = min(anchor, start)
+        first = self.sentence_of(origin)
+        for index in range(first, max(-1, first - 4), -1):
+            s_start, s_end = self.sentences[index] if self.sentences else (0, len(self.text))
+            limit = min(s_end, origin)
+            earlier = [sp for pos, sp in self.history if s_start <= pos < limit]
+            if earlier:
+                sp = earlier[-1]
+                if plural and sp.person_id is not None:
+                    return Speaker(None, None, surface, start, end)
+                return Speaker(sp.name, sp.person_id, surface, start, end)
+            if plural:
+                continue
+            if index == first:  # 'Abenov disagreed: the plan, he argued, ...'
+                colon = self.text.rfind(":", s_start, origin)
+                if colon < 0:
+                    continue
+                limit = colon
+            people = [
+                c
+                for c in self.persons_in(s_start, limit)
+                if c[0] >= s_start and not self.in_quote(c[0]) and c[1] <= limit
+            ]
+            if people:
+                person = people[0][2]
+                return Speaker(person.name, person.id, surface, start, end)
+        return Speaker(None, None, surface, start, end)
+
+    def indefinite(self, start: int, end: int, head: str, anchor: int) -> Speaker:
+        """'an expert from X': a person named before whose role carries X or the head noun;
+        otherwise a new, unnamed source."""
+        surface = self.text[start:end]
+        origin = min(anchor, start)
+        words = set(re.findall(r"\b[A-Z][\w-]+", surface))
+        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and _is_named(c[2])]
+        for _s, _e, person in reversed(before):
+            roles = " ".join(person.roles)
+            if (words and words <= set(re.findall(r"\b[A-Z][\w-]+", roles))) or re.search(
+                rf"\b{re.escape(head)}\b", roles.lower()
+            ):
+                return Speaker(person.name, person.id, surface, start, end)
+        return Speaker(None, None, surface, start, end)
+
+    def describe(self, start: int, end: int, head: str, anchor: int) -> Speaker:
+        """A description with no named person behind it: the latest named person whose
+        roles or aliases carry the head noun, else the latest speaker, else the latest
+        person mentioned."""
+        surface = self.text[start:end]
+        origin = min(anchor, start)
+        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and _is_named(c[2])]
+        for _s, _e, person in reversed(before):
+            forms = " ".join((*person.roles, *person.aliases, person.name)).lower()
+            if re.search(rf"\b{re.escape(head)}\b", forms):
+                return Speaker(person.name, person.id, surface, start, end)
+        for pos, sp in reversed(self.history):
+            if pos < origin and sp.person_id is not None:
+                return Speaker(sp.name, sp.person_id, surface, start, end)
+        if before:
+            person = before[-1][2]
+            return Speaker(person.name, person.id, surface, start, end)
+        return Speaker(None, None, surface, start, end)
+
+
+def _is_named(person: Person) -> bool:
+    """Whether a person has a proper name (capitalised words), not only descriptions."""
+    for form in (person.name, *person.aliases):
+        words = re.findall(r"[^\W\d_][\w’'.-]*", form)
+        if words and words[0].lower() != "the" and all(w[0].isupper() for w in words):
+            return True
+    return False
+
+
+def _phrase_start(text: str, start: int, end: int, mention: Mention | None) -> int:
+    """Start of a collective-speaker phrase: 'the leadership of X', 'X's leaders'."""
+    phrase = text[start:end]
+    m = re.search(r"\b(?:the\s+)?(?:[\w’'-]+\s+){0,2}[\w’'-]+$", phrase)
+    s = start + (m.start() if m else 0)
+    if mention is not None:
+        s = min(s, mention.start)
+        lead = re.search(r"\bthe\s+(?:\w+\s+){0,2}$", text[max(start, s - 40) : s], re.I)
+        if lead is not None:
+            s = max(start, s - 40) + lead.start()
+    return s
+
+
+@functools.lru_cache(maxsize=512)
+def _country_name(code: str) -> str:
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code)
+    except (ImportError, KeyError, LookupError):
+        country = None
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name).split(",")[0]
