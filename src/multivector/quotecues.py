@@ -87,23 +87,82 @@ class QuoteCues:
 @functools.lru_cache(maxsize=8)
 def _load_cues(path: str | None) -> QuoteCues:
     data = load_data("quotes.toml", path)
-    marks, verbs, phrases = data["marks"], data["verbs"], data["phrases"]
-    speakers, direct = data["speakers"], data.get("direct", {})
+    speakers = data["speakers"]
+    verbs = _VerbSets.from_data(data["verbs"])
+    between = _alternation(speakers["between"])
+    return QuoteCues(
+        **_mark_fields(data["marks"]),
+        **_verb_fields(verbs, data["verbs"]),
+        **_attribution_fields(verbs, data["verbs"], data["phrases"], between),
+        **_speaker_fields(speakers, data.get("direct", {})),
+    )
+
+
+@dataclass(frozen=True)
+class _VerbSets:
+    """The reporting verbs by the construction they take (lower-cased)."""
+
+    clause: set[str]
+    that: set[str]
+    obj: set[str]
+    obj_as: set[str]
+    to: set[str]
+    direct: set[str]
+
+    @classmethod
+    def from_data(cls, verbs: Mapping[str, Any]) -> _VerbSets:
+        clause = {v.lower() for v in verbs["clause"]}
+        obj = {v.lower() for v in verbs["object"]}
+        obj_as = {v.lower() for v in verbs.get("object_as", [])}
+        that = {v.lower() for v in verbs["that"]} - clause - obj - obj_as
+        to = {v.lower() for v in verbs["to"]}
+        direct = {v.lower() for v in verbs.get("direct", [])}
+        return cls(clause, that, obj, obj_as, to, direct)
+
+    @property
+    def every(self) -> set[str]:
+        """Verbs that introduce reported speech."""
+        return self.clause | self.that | self.obj | self.obj_as | self.to
+
+    @property
+    def attributing(self) -> set[str]:
+        """Verbs that attribute a quotation (reported-speech verbs and direct-only ones)."""
+        return self.every | self.direct
+
+
+def _mark_fields(marks: Mapping[str, Any]) -> dict[str, Any]:
+    """Quotation mark glyphs by family, and one pattern finding any of them."""
     single = [*marks.get("single_open", []), *marks.get("single_close", [])]
     single += marks.get("single_straight", [])
     all_marks = [*marks["open"], *marks["close"], *marks["straight"], *single]
-    clause = {v.lower() for v in verbs["clause"]}
-    obj = {v.lower() for v in verbs["object"]}
-    obj_as = {v.lower() for v in verbs.get("object_as", [])}
-    that = {v.lower() for v in verbs["that"]} - clause - obj - obj_as
-    to = {v.lower() for v in verbs["to"]}
-    every = clause | that | obj | obj_as | to
-    attributing = every | {v.lower() for v in verbs.get("direct", [])}
-    verb_alt = _alternation(every)
-    attr_alt = _alternation(attributing | {"according to"})
-    between = _alternation(speakers["between"])
+    return {
+        "opening": frozenset(marks["open"]),
+        "closing": frozenset(marks["close"]),
+        "straight": frozenset(marks["straight"]),
+        "single": frozenset(single),
+        "mark_re": re.compile("|".join(re.escape(m) for m in all_marks)),
+    }
+
+
+def _verb_fields(verbs: _VerbSets, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Reporting verbs, and the pattern finding any of them in running text."""
+    return {
+        "clause_verbs": frozenset(verbs.clause),
+        "that_verbs": frozenset(verbs.that),
+        "object_verbs": frozenset(verbs.obj),
+        "object_as_verbs": frozenset(verbs.obj_as),
+        "to_verbs": frozenset(verbs.to),
+        "verb_re": re.compile(rf"(?<![\w-])(?:{_alternation(verbs.every)})(?![\w-])"),
+        "topic_re": re.compile(
+            rf"\s*(?:{_alternation(data['topic_words'])})(?![\w-])", re.IGNORECASE
+        ),
+    }
+
+
+def _prefix_re(templates: Iterable[str]) -> re.Pattern[str]:
+    """'According to {who},' and kin: one alternation, a numbered `who` group in each."""
     prefix_parts = []
-    for template in phrases["prefix"]:
+    for template in templates:
         pattern = re.escape(template.lower()).replace(r"\ ", r"\s+")
         pattern = pattern.replace(r"\{who\}", f"(?P<who>{_WHO})", 1)
         pattern = pattern.replace(r"\{poss\}", f"(?P<who>{_POSS})", 1)
@@ -113,77 +172,77 @@ def _load_cues(path: str | None) -> QuoteCues:
     numbered = []
     for i, p in enumerate(prefix_parts):
         numbered.append(f"(?:\\b{p.replace('(?P<who>', f'(?P<who{i}>')}\\s*,)")
-    prefix_re = re.compile("|".join(numbered), re.IGNORECASE)
-    descriptions = _alternation(speakers["descriptions"])
-    unnamed = _alternation(speakers["unnamed"])
-    bodies = _alternation(speakers["state_bodies"])
-    return QuoteCues(
-        opening=frozenset(marks["open"]),
-        closing=frozenset(marks["close"]),
-        straight=frozenset(marks["straight"]),
-        single=frozenset(single),
-        mark_re=re.compile("|".join(re.escape(m) for m in all_marks)),
-        clause_verbs=frozenset(clause),
-        that_verbs=frozenset(that),
-        object_verbs=frozenset(obj),
-        object_as_verbs=frozenset(obj_as),
-        to_verbs=frozenset(to),
-        verb_re=re.compile(rf"(?<![\w-])(?:{verb_alt})(?![\w-])"),
-        topic_re=re.compile(
-            rf"\s*(?:{_alternation(verbs['topic_words'])})(?![\w-])", re.IGNORECASE
-        ),
-        prefix_re=prefix_re,
-        medial_re=re.compile(
+    return re.compile("|".join(numbered), re.IGNORECASE)
+
+
+def _attribution_fields(
+    verbs: _VerbSets, data: Mapping[str, Any], phrases: Mapping[str, Any], between: str
+) -> dict[str, Any]:
+    """Patterns of the cues that tie a quotation or a clause to its speaker."""
+    attr_alt = _alternation(verbs.attributing | {"according to"})
+    return {
+        "prefix_re": _prefix_re(phrases["prefix"]),
+        "medial_re": re.compile(
             rf",\s+(?:according\s+to\s+(?P<acc>{_WHO})|(?P<who>(?:[\w.’'-]+\s+){{0,3}}?[\w.’'-]+)\s+"
-            rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{_alternation(clause | that)}))"
+            rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{_alternation(verbs.clause | verbs.that)}))"
             rf"(?:\s+(?:on|in|at|last|this|yesterday|today|earlier|later)\b[^,;:\"“”]{{0,30}})?)"
             rf"\s*,\s+(?=[a-z])",
             re.IGNORECASE,
         ),
-        noun_re=re.compile(
+        "noun_re": re.compile(
             rf"(?:’s|'s|’|')\s+(?:{_alternation(phrases['nouns'])})\s+that\b", re.IGNORECASE
         ),
-        after_re=re.compile(
+        "after_re": re.compile(
             rf"\s*(?P<who>[^\s\"“”«»,.;:!?](?:[^\"“”«»,;:!?\n]{{0,80}}?))\s+"
             rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{attr_alt}))(?![\w-])",
             re.IGNORECASE,
         ),
-        after_inverted_re=re.compile(
+        "after_inverted_re": re.compile(
             rf"\s*(?P<verb>(?-i:{attr_alt}))\s+(?P<who>[^\"“”«»,;:!?\n]{{1,80}}?)\s*(?=[.,;:!?]|$)",
             re.IGNORECASE,
         ),
-        attr_verb_re=re.compile(rf"(?<![\w-])(?:{attr_alt}|[Aa]ccording\s+to)(?![\w-])"),
-        naming_re=re.compile(
-            rf"(?<![\w-])(?P<verb>{_alternation(verbs.get('naming', []))})\s+"
+        "attr_verb_re": re.compile(rf"(?<![\w-])(?:{attr_alt}|[Aa]ccording\s+to)(?![\w-])"),
+        "naming_re": re.compile(
+            rf"(?<![\w-])(?P<verb>{_alternation(data.get('naming', []))})\s+"
             rf"(?:[\w’'-]+\s+){{0,5}}?(?:as\s+)?$"
         ),
-        between_re=re.compile(rf"(?:\s*,?\s*\b(?:{between}|[a-z]+ly)\b)*\s*,?\s*$"),
-        description_re=re.compile(
+        "between_re": re.compile(rf"(?:\s*,?\s*\b(?:{between}|[a-z]+ly)\b)*\s*,?\s*$"),
+    }
+
+
+def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> dict[str, Any]:
+    """Speaker words (descriptions, unnamed sources, state bodies, pronouns) and the
+    thresholds for quotations with no cue."""
+    descriptions = _alternation(speakers["descriptions"])
+    unnamed = _alternation(speakers["unnamed"])
+    bodies = _alternation(speakers["state_bodies"])
+    return {
+        "description_re": re.compile(
             rf"\b(?:the|an?|this|that|our|his|her|their)\s+(?:[\w.’'-]+\s+){{0,4}}?"
             rf"(?P<head>{descriptions})(?:\s+(?:of|from|at|with|for)\s+{_WHO})?$",
             re.IGNORECASE,
         ),
-        apposition_re=re.compile(
+        "apposition_re": re.compile(
             rf"(?:an?|the)\s+(?:[\w.’'-]+\s+){{0,4}}?(?:{descriptions})\b[^,;:.\"“”]{{0,80}},\s*",
             re.IGNORECASE,
         ),
-        unnamed_re=re.compile(
+        "unnamed_re": re.compile(
             rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
             rf"(?P<head>{unnamed})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:in|at|from|of|with|for|to|on)"
             rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
             re.IGNORECASE,
         ),
-        state_tail_re=re.compile(
+        "state_tail_re": re.compile(
             rf"(?:(?:’s|'s|’)\s+(?:[\w-]+\s+)?(?:{bodies})|\b(?:{bodies})\s+of\s+(?:the\s+)?"
             rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",
             re.IGNORECASE,
         ),
-        singular_pronouns=frozenset(p.lower() for p in speakers["singular_pronouns"]),
-        plural_pronouns=frozenset(p.lower() for p in speakers["plural_pronouns"]),
-        state_label=str(speakers.get("state_label", "Government of {country}")),
-        country_names=dict(speakers.get("country_names", {})),
-        not_names=frozenset(speakers.get("not_names", [])),
-        min_words_unattributed=int(direct.get("min_words_unattributed", 4)),
-        min_words_fragment=int(direct.get("min_words_fragment", 2)),
-        max_paragraphs=int(direct.get("max_paragraphs", 6)),
-    )
+        "singular_pronouns": frozenset(p.lower() for p in speakers["singular_pronouns"]),
+        "plural_pronouns": frozenset(p.lower() for p in speakers["plural_pronouns"]),
+        "state_label": str(speakers.get("state_label", "Government of {country}")),
+        "country_names": dict(speakers.get("country_names", {})),
+        "not_names": frozenset(speakers.get("not_names", [])),
+        "min_words_unattributed": int(direct.get("min_words_unattributed", 4)),
+        "min_words_fragment": int(direct.get("min_words_fragment", 2)),
+        "max_paragraphs": int(direct.get("max_paragraphs", 6)),
+    }
