@@ -140,65 +140,91 @@ class QuoteContext:
         phrase = text[start:end]
         if not phrase.strip():
             return None
-        # 1. a person mention (name or description) ending at the head
+        # Rules in order; the first that names a speaker wins (a Speaker is always truthy).
+        return (
+            self._person_at_head(start, end, anchor)
+            or self._pronoun(start, end, phrase, anchor)
+            or self.appositive(start, end)
+            or self._collective(start, end, phrase)
+            or self._source(start, end, phrase, anchor)
+            or self._state_subject(start, end)
+            or self._unlisted_name(start, end, phrase)
+        )
+
+    def _person_at_head(self, start: int, end: int, anchor: int) -> Speaker | None:
+        """A person mention (name or description) ending at the head of the phrase."""
+        text = self.text
         candidates = [c for c in self.persons_in(start, end) if c[1] >= end - 1 and c[0] >= start]
         if not candidates:
             candidates = [c for c in self.persons_in(start, end) if c[0] >= start]
             candidates = [c for c in candidates if not text[c[1] : end].strip(" ,’'s")]
-        if candidates:
-            s, e, person = max(candidates, key=lambda c: (c[1], -c[0]))
-            if not _is_named(person):  # a description the persons step left unbound
-                head = text[s:e].split()[-1].lower()
-                bound = self.describe(s, e, head, anchor)
-                if bound.person_id is not None:
-                    return bound
-            return Speaker(person.name, person.id, text[s:e], s, e)
-        # 2. pronouns
+        if not candidates:
+            return None
+        s, e, person = max(candidates, key=lambda c: (c[1], -c[0]))
+        if not _is_named(person):  # a description the persons step left unbound
+            head = text[s:e].split()[-1].lower()
+            bound = self.describe(s, e, head, anchor)
+            if bound.person_id is not None:
+                return bound
+        return Speaker(person.name, person.id, text[s:e], s, e)
+
+    def _pronoun(self, start: int, end: int, phrase: str, anchor: int) -> Speaker | None:
+        """A pronoun heading the phrase ('he', 'and she'): its antecedent."""
         pm = _PRONOUN_RE.search(phrase)
         lead = phrase[: pm.start()].strip() if pm is not None else ""
         if pm is not None and (lead in ("", "and", "but") or lead.endswith(",")):
             return self.antecedent(start + pm.start(), start + pm.end(), pm.group("p"), anchor)
-        # 3. a named person with an apposition: "X, the head of Y, (in an interview) said"
-        appositive = self.appositive(start, end)
-        if appositive is not None:
-            return appositive
-        # 4. collective state speakers
+        return None
+
+    def _collective(self, start: int, end: int, phrase: str) -> Speaker | None:
+        """A collective state speaker ('the leadership of X'): the state label."""
         sm = self.cues.state_tail_re.search(phrase)
-        if sm is not None:
-            inside = self.mentions_in(start, end)
-            mention = inside[-1] if inside else None
-            if mention is not None or _STATE_NOUN_RE.search(phrase):
-                m_start = _phrase_start(text, start, end, mention)
-                return Speaker(self.state_name(mention), None, text[m_start:end], m_start, end)
-        # 5. unnamed sources
+        if sm is None:
+            return None
+        inside = self.mentions_in(start, end)
+        mention = inside[-1] if inside else None
+        if mention is None and not _STATE_NOUN_RE.search(phrase):
+            return None
+        m_start = _phrase_start(self.text, start, end, mention)
+        return Speaker(self.state_name(mention), None, self.text[m_start:end], m_start, end)
+
+    def _source(self, start: int, end: int, phrase: str, anchor: int) -> Speaker | None:
+        """An unnamed source ('experts'), or a description with no person span: the latest
+        fitting speaker."""
         um = self.cues.unnamed_re.search(phrase)
         if um is not None:
             s = start + um.start()
-            return Speaker(None, None, text[s:end].strip(), s, end)
-        # 6. descriptions without a person span: the latest fitting speaker
+            return Speaker(None, None, self.text[s:end].strip(), s, end)
         dm = self.cues.description_re.search(phrase)
-        if dm is not None:
-            s = start + dm.start()
-            if _INDEFINITE_RE.match(dm.group()):
-                return self.indefinite(s, end, dm.group("head").lower(), anchor)
-            return self.describe(s, end, dm.group("head").lower(), anchor)
-        # 7. a state or its metonym as subject ("the Kremlin said")
+        if dm is None:
+            return None
+        s = start + dm.start()
+        if _INDEFINITE_RE.match(dm.group()):
+            return self.indefinite(s, end, dm.group("head").lower(), anchor)
+        return self.describe(s, end, dm.group("head").lower(), anchor)
+
+    def _state_subject(self, start: int, end: int) -> Speaker | None:
+        """A state or its metonym as subject ('the Kremlin said')."""
         heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
-        if heads and heads[-1].kind in ("country", "metonym", "org") and not heads[-1].place:
-            m = heads[-1]
-            label = self.state_name(m) if m.kind != "org" else m.surface
-            return Speaker(label, None, m.surface, m.start, m.end)
-        # 8. a capitalised name the persons step did not list
+        if not heads or heads[-1].kind not in ("country", "metonym", "org") or heads[-1].place:
+            return None
+        m = heads[-1]
+        label = self.state_name(m) if m.kind != "org" else m.surface
+        return Speaker(label, None, m.surface, m.start, m.end)
+
+    def _unlisted_name(self, start: int, end: int, phrase: str) -> Speaker | None:
+        """A capitalised name the persons step did not list."""
         nm = _NAME_RE.search(phrase)
-        if nm is not None:
-            words = nm.group().split()
-            while words and words[0] in self.cues.not_names:
-                words = words[1:]
-            if words:
-                surface = " ".join(words)
-                s = end - len(nm.group()) + nm.group().find(words[0])
-                return Speaker(surface, None, surface, s, end)
-        return None
+        if nm is None:
+            return None
+        words = nm.group().split()
+        while words and words[0] in self.cues.not_names:
+            words = words[1:]
+        if not words:
+            return None
+        surface = " ".join(words)
+        s = end - len(nm.group()) + nm.group().find(words[0])
+        return Speaker(surface, None, surface, s, end)
 
     def appositive(self, start: int, end: int) -> Speaker | None:
         """The person a subject phrase names before an apposition, an aside or an
