@@ -69,69 +69,102 @@ def scan_marks(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Direct]:
     """Pair quotation marks into quotations: nested marks of another family are skipped,
     an opening mark at a paragraph start continues a quotation left open, and a mark with
     no partner gives a quotation missing its opening or closing mark."""
-    found: list[Direct] = []
-    open_pos = -1
-    open_family = ""
-    last_close = -1
+    pairer = _MarkPairer(text, cues, ctx)
     for match in cues.mark_re.finditer(text):
         pos, mark = match.start(), match.group()
         family = _family(mark, cues)
-        if family == "single" or open_family == "single":
-            if open_pos >= 0 and open_family != "single":
-                continue  # single marks inside a double-quoted passage
-            if family == "single":
-                single = _single_role(text, pos, mark)
-                if single is None:
-                    continue
-                if (
-                    single == "close"
-                    and open_pos >= 0
-                    and not (ctx.paragraph_of(pos) - ctx.paragraph_of(open_pos))
-                ):
-                    found.append(Direct(open_pos, open_pos + 1, pos, pos, single=True))
-                    open_pos, open_family = -1, ""
-                elif single == "open":
-                    open_pos, open_family = pos, "single"  # an unclosed one is dropped
-                continue
-            if ctx.sentence_of(pos) == ctx.sentence_of(open_pos):
-                continue  # double marks nested in a single-quoted passage
-            open_pos, open_family = -1, ""  # a stray opening apostrophe: forget it
+        single_open = pairer.open_family == "single"
+        if (family == "single" or single_open) and pairer.single(pos, mark, family):
+            continue
+        pairer.double(pos, mark, family)
+    if pairer.open_pos >= 0 and pairer.open_family != "single":
+        pairer.found.append(_unclosed(text, pairer.open_pos, ctx))
+    return pairer.found
+
+
+class _MarkPairer:
+    """The state of `scan_marks` while it walks the marks: the quotation left open (its
+    mark position and family), the latest closing mark, and the quotations found."""
+
+    __slots__ = ("ctx", "cues", "found", "last_close", "open_family", "open_pos", "text")
+
+    def __init__(self, text: str, cues: QuoteCues, ctx: QuoteContext) -> None:
+        self.text = text
+        self.cues = cues
+        self.ctx = ctx
+        self.found: list[Direct] = []
+        self.open_pos = -1
+        self.open_family = ""
+        self.last_close = -1
+
+    def single(self, pos: int, mark: str, family: str) -> bool:
+        """A single mark, or any mark while a single-quoted passage is open; True when
+        the mark is dealt with, False when it is to be read as a double mark."""
+        ctx = self.ctx
+        if self.open_pos >= 0 and self.open_family != "single":
+            return True  # single marks inside a double-quoted passage
+        if family == "single":
+            single = _single_role(self.text, pos, mark)
+            if single is None:
+                return True
+            if (
+                single == "close"
+                and self.open_pos >= 0
+                and not (ctx.paragraph_of(pos) - ctx.paragraph_of(self.open_pos))
+            ):
+                self.found.append(Direct(self.open_pos, self.open_pos + 1, pos, pos, single=True))
+                self.open_pos, self.open_family = -1, ""
+            elif single == "open":
+                self.open_pos, self.open_family = pos, "single"  # an unclosed one is dropped
+            return True
+        if ctx.sentence_of(pos) == ctx.sentence_of(self.open_pos):
+            return True  # double marks nested in a single-quoted passage
+        self.open_pos, self.open_family = -1, ""  # a stray opening apostrophe: forget it
+        return False
+
+    def double(self, pos: int, mark: str, family: str) -> None:
+        """A double mark (curly, straight or guillemet): open, close or skip."""
+        text, cues, ctx = self.text, self.cues, self.ctx
         role = _role(text, pos, mark, cues)
+        open_pos = self.open_pos
         if open_pos < 0:
             if role == "close" or (role == "either" and _closes_orphan(text, pos)):
-                found.append(_orphan_close(text, pos, last_close, ctx))
-                last_close = pos
-                continue
-            open_pos, open_family = pos, family
-            continue
-        if family != open_family:
-            continue  # a nested quotation inside the open one
+                self.found.append(_orphan_close(text, pos, self.last_close, ctx))
+                self.last_close = pos
+                return
+            self.open_pos, self.open_family = pos, family
+            return
+        if family != self.open_family:
+            return  # a nested quotation inside the open one
         crossed = ctx.paragraph_of(pos) - ctx.paragraph_of(open_pos)
         if crossed:
-            para_start = ctx.paragraph_span(pos)[0]
-            if crossed > cues.max_paragraphs:
-                found.append(_unclosed(text, open_pos, ctx))
-                open_pos = pos
-            elif role != "close" and not text[para_start:pos].strip():
-                continue  # the opening mark of a quotation's next paragraph
-            elif role in ("close", "either", "open?"):
-                found.append(Direct(open_pos, open_pos + 1, pos, pos))
-                open_pos, last_close = -1, pos
-            else:
-                found.append(_unclosed(text, open_pos, ctx))
-                open_pos = pos
-            continue
+            self._across_paragraphs(pos, role, crossed)
+            return
         if role in ("close", "either", "open?"):
-            found.append(Direct(open_pos, open_pos + 1, pos, pos))
+            self.found.append(Direct(open_pos, open_pos + 1, pos, pos))
             if count_words(text[open_pos:pos]) >= cues.min_words_unattributed:
-                last_close = pos
-            open_pos = -1
+                self.last_close = pos
+            self.open_pos = -1
         else:  # a second opening mark: the first one was never closed
-            found.append(_unclosed(text, open_pos, ctx))
-            open_pos = pos
-    if open_pos >= 0 and open_family != "single":
-        found.append(_unclosed(text, open_pos, ctx))
-    return found
+            self.found.append(_unclosed(text, open_pos, ctx))
+            self.open_pos = pos
+
+    def _across_paragraphs(self, pos: int, role: str, crossed: int) -> None:
+        """A mark some paragraphs after the open one: a multi-paragraph quotation goes on
+        (each paragraph reopens it) or ends; too far away, the open one was never closed."""
+        text, ctx, open_pos = self.text, self.ctx, self.open_pos
+        para_start = ctx.paragraph_span(pos)[0]
+        if crossed > self.cues.max_paragraphs:
+            self.found.append(_unclosed(text, open_pos, ctx))
+            self.open_pos = pos
+        elif role != "close" and not text[para_start:pos].strip():
+            return  # the opening mark of a quotation's next paragraph
+        elif role in ("close", "either", "open?"):
+            self.found.append(Direct(open_pos, open_pos + 1, pos, pos))
+            self.open_pos, self.last_close = -1, pos
+        else:
+            self.found.append(_unclosed(text, open_pos, ctx))
+            self.open_pos = pos
 
 
 def _closes_orphan(text: str, pos: int) -> bool:
