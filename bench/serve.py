@@ -27,6 +27,7 @@ import httpx
 import sqlalchemy as sa
 
 from multivector import store as t
+from multivector.queries import DOMAINS, POLARITIES
 from multivector.records import content_hash
 from multivector.store import Store
 from multivector.web import create_app
@@ -85,17 +86,6 @@ TOPICS = [
     "oil swaps",
     "migrant workers",
 ]
-DOMAINS = [
-    "economy",
-    "energy",
-    "security",
-    "diplomacy",
-    "culture",
-    "migration",
-    "transport",
-    "other",
-]
-POLARITY = ["cooperation", "tension", "neutral"]
 FIRST = [
     "Aigerim",
     "Daniyar",
@@ -213,7 +203,7 @@ def generate(db: Path, n_statements: int, per_article: int = 10, seed: int = 7) 
                         "partners": [code],
                         "vectors": VECTORS[code],
                         "domain": rng.choice(DOMAINS),
-                        "polarity": rng.choice(POLARITY),
+                        "polarity": rng.choice(POLARITIES),
                         "intensity": round(rng.uniform(-1, 1), 3),
                         "modality": "fact",
                         "speaker": speaker if rng.random() < 0.2 else None,
@@ -331,7 +321,7 @@ def pages(sample: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         "search rare word": lambda: f"/search?q={rng.choice(sample['rare'])}",
         "search 2 words + filters": lambda: (
             f"/search?q=pipeline+tariffs&vector={rng.choice(['RUSSIA', 'CHINA', 'WEST'])}"
-            f"&polarity={rng.choice(POLARITY)}&date_from=2019-01-01&date_to=2021-12-31"
+            f"&polarity={rng.choice(POLARITIES)}&date_from=2019-01-01&date_to=2021-12-31"
         ),
         "search vector+domain": lambda: (
             f"/search?vector={rng.choice(['TURKIC', 'ISLAMIC', 'ASIA'])}"

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from . import store as t
 from .errors import StoreError
+from .records import Domain, Polarity
 from .store import database_url
 
 #: Tables the exports and the dashboard may read, by public name.
@@ -35,6 +36,9 @@ TABLES: dict[str, sa.Table] = {
     "skips": t.skips,
     "boilerplate": t.boilerplate,
 }
+#: The values statements.domain and statements.polarity hold, in display order.
+DOMAINS: tuple[str, ...] = get_args(Domain)
+POLARITIES: tuple[str, ...] = get_args(Polarity)
 REQUIRED = ("articles", "statements", "quotes", "forecasts", "persons")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

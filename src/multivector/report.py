@@ -20,13 +20,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import plotly.graph_objects as go
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
-from plotly.subplots import make_subplots
 
 from . import store as t
+from .charts import (
+    ChartWriter,
+    balance_figure,
+    domain_figure,
+    forecast_figure,
+    index_figure,
+    people_figure,
+    profile_figure,
+    stored_domains,
+)
 from .contexts import (
     ArticleRef,
     BalanceSection,
@@ -54,28 +61,6 @@ from .contexts import slug as slug
 from .queries import ReadOnlyDB, open_readonly, rows, sentence
 
 Period = Literal["all", "year", "quarter", "month"]
-PALETTE = (
-    "#1f77b4",
-    "#d62728",
-    "#2ca02c",
-    "#ff7f0e",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-DOMAIN_COLOURS = {
-    "economy": "#1f77b4",
-    "energy": "#ff7f0e",
-    "security": "#d62728",
-    "diplomacy": "#2ca02c",
-    "culture": "#9467bd",
-    "migration": "#8c564b",
-    "transport": "#17becf",
-    "other": "#7f7f7f",
-}
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
@@ -94,39 +79,6 @@ def _pct(value: float | None) -> str:
 
 def _pct_ci(low: float | None, high: float | None) -> str:
     return "–" if low is None or high is None else f"{100 * low:.1f}–{100 * high:.1f}%"
-
-
-def _colour(names: Sequence[str]) -> dict[str, str]:
-    return {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
-class ChartWriter:
-    """Turns figures into HTML divs; plotly's JavaScript goes into the first one only."""
-
-    def __init__(self, inline_js: bool) -> None:
-        self.inline_js = inline_js
-        self.count = 0
-
-    def __call__(self, fig: go.Figure, div_id: str) -> Markup:
-        first = self.inline_js and self.count == 0
-        self.count += 1
-        fig.update_layout(
-            margin={"l": 50, "r": 20, "t": 40, "b": 40},
-            template="plotly_white",
-            font={"family": "system-ui, sans-serif", "size": 12},
-        )
-        html = fig.to_html(
-            full_html=False,
-            include_plotlyjs=bool(first),
-            div_id=div_id,
-            config={"displaylogo": False, "responsive": True},
-        )
-        return Markup(html)
 
 
 def _article_ref(ref: dict[str, Any] | None, aid: str, links: Links) -> ArticleRef:
@@ -230,185 +182,19 @@ def _balance_section(
             "No article has a publication date, so the whole corpus is shown as one "
             "period ('all'); pass --published at analysis time to date undated articles."
         )
-    labels = [p.period for p in dated]
-    colours = _colour(names)
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08,
-        subplot_titles=("Stacked shares of attention", "Each vector's share with its 95% interval"),
-    )
-    by_name = [{f.vector: f for f in p.vectors} for p in dated]
-    single = len(labels) == 1  # one period: bars and error bars, since areas need two points
-    for name in names:
-        figs = [figures[name] for figures in by_name]
-        values = [f.share.value or 0.0 for f in figs]
-        hover = f"{name}: %{{y:.1%}}<extra></extra>"
-        if single:
-            fig.add_trace(
-                go.Bar(
-                    x=labels,
-                    y=values,
-                    name=name,
-                    legendgroup=name,
-                    marker_color=colours[name],
-                    hovertemplate=hover,
-                ),
-                row=1,
-                col=1,
-            )
-        else:
-            fig.add_trace(
-                go.Scatter(
-                    x=labels,
-                    y=values,
-                    name=name,
-                    stackgroup="shares",
-                    mode="lines+markers",
-                    line={"color": colours[name]},
-                    legendgroup=name,
-                    hovertemplate=hover,
-                ),
-                row=1,
-                col=1,
-            )
-        lows = [f.share.low if f.share.low is not None else (f.share.value or 0.0) for f in figs]
-        highs = [f.share.high if f.share.high is not None else (f.share.value or 0.0) for f in figs]
-        if single:
-            fig.add_trace(
-                go.Scatter(
-                    x=[name],
-                    y=values,
-                    mode="markers",
-                    showlegend=False,
-                    legendgroup=name,
-                    marker={"color": colours[name], "size": 9},
-                    hovertemplate=hover,
-                    error_y={
-                        "type": "data",
-                        "array": [h - v for h, v in zip(highs, values, strict=True)],
-                        "arrayminus": [v - lo for lo, v in zip(lows, values, strict=True)],
-                    },
-                ),
-                row=2,
-                col=1,
-            )
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=highs,
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                legendgroup=name,
-                hoverinfo="skip",
-            ),
-            row=2,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=lows,
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=_rgba(colours[name], 0.18),
-                showlegend=False,
-                legendgroup=name,
-                hoverinfo="skip",
-            ),
-            row=2,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=values,
-                mode="lines+markers",
-                name=name,
-                line={"color": colours[name]},
-                showlegend=False,
-                legendgroup=name,
-                hovertemplate=f"{name}: %{{y:.1%}}<extra></extra>",
-            ),
-            row=2,
-            col=1,
-        )
-    fig.update_yaxes(tickformat=".0%", row=1, col=1)
-    fig.update_yaxes(tickformat=".0%", row=2, col=1)
-    fig.update_xaxes(type="category")
-    if single:  # the lower panel lists the vectors side by side, each with its interval
-        fig = _unshare_x(fig)
-    fig.update_layout(height=560, legend={"orientation": "h", "y": -0.08}, barmode="stack")
     return BalanceSection(
-        chart=chart(fig, "chart-balance"),
-        periods=tuple(labels),
+        chart=chart(balance_figure(dated, names), "chart-balance"),
+        periods=tuple(p.period for p in dated),
         note=note,
         evidence=tuple(Link(n, links.vector(n)) for n in names),
     )
-
-
-def _unshare_x(fig: go.Figure) -> go.Figure:
-    """Let the lower panel have its own categories (vector names instead of the period)."""
-    fig.layout.xaxis.matches = None
-    fig.layout.xaxis2.matches = None
-    fig.update_xaxes(showticklabels=True, row=1, col=1)
-    return fig
 
 
 def _profile_section(
     whole: Any, names: Sequence[str], chart: ChartWriter, links: Links
 ) -> ProfileSection:
     figs = list(whole.vectors)
-    colours = _colour(names)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        specs=[[{"type": "polar"}, {"type": "xy"}]],
-        subplot_titles=("Share of attention", "Tone (−1 tension … +1 cooperation)"),
-    )
-    shares = [f.share.value or 0.0 for f in figs]
-    fig.add_trace(
-        go.Scatterpolar(
-            r=[*shares, shares[0]] if shares else [],
-            theta=[*names, names[0]] if names else [],
-            fill="toself",
-            name="share",
-            showlegend=False,
-            hovertemplate="%{theta}: %{r:.1%}<extra></extra>",
-        ),
-        row=1,
-        col=1,
-    )
-    tones = [f.tone.value if f.tone.value is not None else 0.0 for f in figs]
-    plus = [
-        (f.tone.high - f.tone.value)
-        if f.tone.high is not None and f.tone.value is not None
-        else 0.0
-        for f in figs
-    ]
-    minus = [
-        (f.tone.value - f.tone.low) if f.tone.low is not None and f.tone.value is not None else 0.0
-        for f in figs
-    ]
-    fig.add_trace(
-        go.Bar(
-            x=list(names),
-            y=tones,
-            marker_color=[colours[n] for n in names],
-            error_y={"type": "data", "array": plus, "arrayminus": minus},
-            showlegend=False,
-            hovertemplate="%{x}: tone %{y:.2f}<extra></extra>",
-        ),
-        row=1,
-        col=2,
-    )
-    fig.update_polars(radialaxis_tickformat=".0%")
-    fig.update_yaxes(range=[-1, 1], row=1, col=2)
-    fig.update_layout(height=420)
+    fig = profile_figure(whole, names)
     table = tuple(
         ProfileRow(
             vector=f.vector,
@@ -432,42 +218,8 @@ def _profile_section(
 def _domain_section(
     whole: Any, names: Sequence[str], chart: ChartWriter, links: Links
 ) -> DomainSection:
-    domains = sorted(
-        {d for f in whole.vectors for d in (*f.cooperation, *f.tension)},
-        key=lambda d: (list(DOMAIN_COLOURS).index(d) if d in DOMAIN_COLOURS else 99, d),
-    )
-    fig = go.Figure()
-    for domain in domains:
-        colour = DOMAIN_COLOURS.get(domain, "#444444")
-        fig.add_trace(
-            go.Bar(
-                x=list(names),
-                y=[f.cooperation.get(domain, 0) for f in whole.vectors],
-                name=domain,
-                legendgroup=domain,
-                marker_color=colour,
-                hovertemplate=f"%{{x}} · {domain} · cooperation: %{{y}}<extra></extra>",
-            )
-        )
-        fig.add_trace(
-            go.Bar(
-                x=list(names),
-                y=[-f.tension.get(domain, 0) for f in whole.vectors],
-                name=domain,
-                legendgroup=domain,
-                showlegend=False,
-                marker_color=colour,
-                marker_pattern_shape="/",
-                customdata=[f.tension.get(domain, 0) for f in whole.vectors],
-                hovertemplate=f"%{{x}} · {domain} · tension: %{{customdata}}<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        barmode="relative",
-        height=420,
-        yaxis_title="statements (cooperation above 0, tension below)",
-    )
-    fig.add_hline(y=0, line_color="#333", line_width=1)
+    domains = stored_domains(whole)
+    fig = domain_figure(whole, names, domains)
     table = tuple(
         DomainRow(
             vector=f.vector,
@@ -491,82 +243,7 @@ def _index_section(
     periods: list[Any], names: Sequence[str], chart: ChartWriter, links: Links
 ) -> IndexSection:
     dated = [p for p in periods if p.period != "all"] or [p for p in periods if p.period == "all"]
-    labels = [p.period for p in dated]
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-
-    def band(values: list[Any], colour: str, secondary: bool, name: str) -> None:
-        highs = [v.high if v.high is not None else v.value for v in values]
-        lows = [v.low if v.low is not None else v.value for v in values]
-        if len(labels) == 1:  # a band needs two points: an error bar instead
-            v = values[0]
-            error = {
-                "type": "data",
-                "array": [(highs[0] or 0) - (v.value or 0)],
-                "arrayminus": [(v.value or 0) - (lows[0] or 0)],
-            }
-            fig.add_trace(
-                go.Scatter(
-                    x=labels,
-                    y=[v.value],
-                    mode="markers",
-                    name=name,
-                    marker={"color": colour, "size": 10},
-                    error_y=error,
-                ),
-                secondary_y=secondary,
-            )
-            return
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=highs,
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            ),
-            secondary_y=secondary,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=lows,
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor=_rgba(colour, 0.18),
-                showlegend=False,
-                hoverinfo="skip",
-            ),
-            secondary_y=secondary,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=[v.value for v in values],
-                mode="lines+markers",
-                name=name,
-                line={"color": colour},
-            ),
-            secondary_y=secondary,
-        )
-
-    band([p.balance for p in dated], "#1f77b4", False, "balance (0 … 1)")
-    band([p.effective_exp for p in dated], "#d62728", True, "effective vectors, exp(H)")
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=[p.effective_hhi.value for p in dated],
-            mode="lines+markers",
-            name="effective vectors, 1/HHI",
-            line={"color": "#ff7f0e", "dash": "dot"},
-        ),
-        secondary_y=True,
-    )
-    fig.update_yaxes(title_text="balance", range=[0, 1.05], secondary_y=False)
-    fig.update_yaxes(title_text="effective number of vectors", rangemode="tozero", secondary_y=True)
-    fig.update_xaxes(type="category")
-    fig.update_layout(height=420, legend={"orientation": "h", "y": -0.15})
+    fig = index_figure(dated)
     table = tuple(
         IndexRow(
             period=p.period,
@@ -643,66 +320,13 @@ def _forecast_section(
                 article=_article_ref(r, r["article_id"], links),
             )
         )
-    fig = go.Figure()
-    status_colour = {
-        "due": "#d62728",
-        "open": "#2ca02c",
-        "not yet due": "#1f77b4",
-        "unknown": "#7f7f7f",
-    }
-    windowed = [(i, r) for i, r in enumerate(found) if r["window_from"] or r["window_to"]]
-    for status, colour in status_colour.items():
-        chosen = [(i, r) for i, r in windowed if out[i].status == status]
-        if not chosen:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=[
-                    v
-                    for _, r in chosen
-                    for v in (
-                        r["window_from"] or r["window_to"],
-                        r["window_to"] or r["window_from"],
-                        None,
-                    )
-                ],
-                y=[v for i, r in chosen for v in (_short(out[i].speaker, i),) * 2 + (None,)],
-                mode="lines+markers",
-                name=status,
-                line={"color": colour, "width": 6},
-                hovertemplate="%{x}<extra>" + status + "</extra>",
-            )
-        )
-    undated = len(found) - len(windowed)
-    title = "Forecast windows" + (
-        f" ({undated} without a window: see the ledger)" if undated else ""
-    )
-    if today is not None and windowed:
-        fig.add_vline(x=today.isoformat(), line_dash="dash", line_color="#333")
-        fig.add_annotation(
-            x=today.isoformat(), y=1, yref="paper", text="today", showarrow=False, yanchor="bottom"
-        )
-    if not windowed:
-        counts: dict[str, int] = defaultdict(int)
-        for row in out:
-            counts[row.speaker] += 1
-        fig.add_trace(
-            go.Bar(
-                x=list(counts), y=list(counts.values()), name="forecasts", marker_color="#1f77b4"
-            )
-        )
-        title = "Forecasts per speaker (none states a time window)"
-    fig.update_layout(title=title, height=360, xaxis={"type": "date"} if windowed else {})
+    fig = forecast_figure(found, [r.status for r in out], [r.speaker for r in out], today)
     return ForecastSection(
         chart=chart(fig, "chart-forecasts"),
         today=today.isoformat() if today else "not given",
         rows=tuple(out),
         total=total,
     )
-
-
-def _short(name: str, i: int) -> str:
-    return f"{name[:28]} #{i + 1}"
 
 
 def _scalar(db: ReadOnlyDB, query: sa.Executable) -> Any:
@@ -761,17 +385,7 @@ def _people_section(
     db: ReadOnlyDB, chart: ChartWriter, links: Links, limit: int
 ) -> tuple[PeopleSection, list[dict[str, Any]]]:
     people = top_people(db, limit)
-    fig = go.Figure(
-        go.Bar(
-            y=[p["name"] for p in people][::-1],
-            x=[p["quotes"] for p in people][::-1],
-            orientation="h",
-            marker_color="#1f77b4",
-            customdata=[", ".join(p["roles"]) or "no role stated" for p in people][::-1],
-            hovertemplate="%{y}: %{x} quotes<br>%{customdata}<extra></extra>",
-        )
-    )
-    fig.update_layout(height=max(260, 26 * len(people) + 80), xaxis_title="quotes")
+    fig = people_figure(people)
     section = PeopleSection(
         chart=chart(fig, "chart-people"),
         rows=tuple(

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import plotly.graph_objects as go
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -35,6 +34,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import store as t
+from .charts import ChartWriter, person_figure
 from .contexts import (
     ArticlePage,
     ErrorPage,
@@ -54,9 +54,8 @@ from .contexts import (
     SearchPage,
 )
 from .errors import MultivectorError, StoreError
-from .queries import ReadOnlyDB, open_readonly, rows, sentence
+from .queries import DOMAINS, POLARITIES, ReadOnlyDB, open_readonly, rows, sentence
 from .report import (
-    ChartWriter,
     ReportOptions,
     environment,
     json_has,
@@ -491,19 +490,7 @@ class Dashboard:
                 .group_by(year),
             )
             series[label] = {r["year"]: r["n"] for r in found}
-        years = sorted({y for counts in series.values() for y in counts})
-        fig = go.Figure(
-            [
-                go.Bar(x=years, y=[counts.get(y, 0) for y in years], name=label)
-                for label, counts in series.items()
-            ]
-        )
-        fig.update_layout(
-            height=260,
-            barmode="group",
-            xaxis={"type": "category"},
-            title="Quotes and forecasts per year of publication",
-        )
+        fig = person_figure(series)
         return ChartWriter(inline_js=False)(fig, "chart-person")
 
     def people(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
@@ -679,17 +666,6 @@ def _options(values: Sequence[str], chosen: str, blank: str = "any") -> tuple[Op
     return (Option("", blank, not chosen), *(Option(v, v, v == chosen) for v in values))
 
 
-DOMAINS = (
-    "economy",
-    "energy",
-    "security",
-    "diplomacy",
-    "culture",
-    "migration",
-    "transport",
-    "other",
-)
-POLARITIES = ("cooperation", "tension", "neutral")
 SEARCH_FIELDS = (
     "q",
     "kind",
