@@ -258,6 +258,21 @@ def list_quotes(
     `speaker` matches transliteration-tolerantly against the speaker's name and aliases;
     `about` keeps quotations whose span contains a mention of that actor code.
     """
+    rows: list[dict[str, Any]] = []
+    with store.engine.connect() as conn:
+        for r in conn.execute(_quotes_query(speaker=speaker, about=about)):
+            aliases = list(r.aliases or [])
+            if speaker and not speaker_matches(speaker, r.speaker, *aliases):
+                continue
+            rows.append(_quote_row(r))
+            if limit is not None and len(rows) >= limit:
+                break
+    return rows
+
+
+def _quotes_query(*, speaker: str | None, about: str | None) -> Any:
+    """The SQL side of `list_quotes`: quotations joined to their article and speaker,
+    newest first; the speaker's name is matched in Python (spelling variants)."""
     import sqlalchemy as sa
 
     from .store import article_persons, articles, mentions
@@ -299,27 +314,21 @@ def list_quotes(
         )
     if speaker:
         query = query.where(q.c.speaker.is_not(None))
-    rows: list[dict[str, Any]] = []
-    with store.engine.connect() as conn:
-        for r in conn.execute(query):
-            aliases = list(r.aliases or [])
-            if speaker and not speaker_matches(speaker, r.speaker, *aliases):
-                continue
-            roles = list(r.roles or [])
-            rows.append(
-                {
-                    "date": r.published,
-                    "speaker": r.speaker,
-                    "role": roles[0] if roles else None,
-                    "kind": r.kind,
-                    "text": r.text,
-                    "source": r.source,
-                    "doc": r.doc,
-                    "cue": r.cue,
-                    "start": r.char_start,
-                    "end": r.char_end,
-                }
-            )
-            if limit is not None and len(rows) >= limit:
-                break
-    return rows
+    return query
+
+
+def _quote_row(r: Any) -> dict[str, Any]:
+    """One `list_quotes` row (QUOTE_COLUMNS plus the span) from a query result row."""
+    roles = list(r.roles or [])
+    return {
+        "date": r.published,
+        "speaker": r.speaker,
+        "role": roles[0] if roles else None,
+        "kind": r.kind,
+        "text": r.text,
+        "source": r.source,
+        "doc": r.doc,
+        "cue": r.cue,
+        "start": r.char_start,
+        "end": r.char_end,
+    }
