@@ -8,6 +8,7 @@ stand-off offsets: `substr(articles.text, char_start + 1, char_end - char_start)
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -120,6 +121,29 @@ def rows(db: ReadOnlyDB, query: sa.Executable) -> list[dict[str, Any]]:
 def scalar(db: ReadOnlyDB, query: sa.Executable) -> Any:
     with db.engine.connect() as conn:
         return conn.execute(query).scalar()
+
+
+def count_rows(db: ReadOnlyDB, table: sa.Table, *where: sa.ColumnElement[bool]) -> int:
+    """How many rows of `table` match every condition in `where` (all rows without one)."""
+    return int(scalar(db, sa.select(sa.func.count()).select_from(table).where(*where)) or 0)
+
+
+def json_has(db: ReadOnlyDB, column: sa.ColumnElement[Any], value: str) -> sa.ColumnElement[bool]:
+    """Rows whose JSON list `column` holds the string `value` (a bound parameter).
+
+    SQLite stores the list as JSON text, in which a string element appears exactly as
+    `json.dumps(value)`, quotes included: a substring test is exact and much cheaper per
+    row than json_each. PostgreSQL: JSONB containment."""
+    if db.is_sqlite:
+        return sa.func.instr(column, json.dumps(value)) > 0
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    return sa.cast(column, JSONB).contains([value])
+
+
+def vector_filter(db: ReadOnlyDB, vector: str) -> sa.ColumnElement[bool]:
+    """Statements assigned to `vector`."""
+    return json_has(db, t.statements.c.vectors, vector)
 
 
 def counts(db: ReadOnlyDB) -> dict[str, int]:

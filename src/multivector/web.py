@@ -54,14 +54,17 @@ from .contexts import (
     SearchPage,
 )
 from .errors import MultivectorError, StoreError
-from .queries import DOMAINS, POLARITIES, ReadOnlyDB, open_readonly, rows, sentence
-from .report import (
-    ReportOptions,
-    environment,
+from .queries import (
+    DOMAINS,
+    POLARITIES,
+    ReadOnlyDB,
     json_has,
-    report_context,
+    open_readonly,
+    rows,
+    sentence,
     vector_filter,
 )
+from .report import ReportOptions, environment, report_context
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
