@@ -6,8 +6,9 @@ JSON endpoints under `/api/` for the same data. The database is opened read-only
 `mode=ro`; read-only transactions elsewhere), queries are parameterised, every list is
 paginated (`limit`/`offset`), and a missing or broken database gives a clear page.
 
-Each page renders one typed context (a frozen dataclass below); the templates use exactly
-the documented fields, which a test checks.
+Each page renders one typed context (a frozen dataclass in `contexts.py`, filled by the
+queries of `dashboard.py`); the templates use exactly the documented fields, which a test
+checks.
 """
 
 from __future__ import annotations
@@ -15,32 +16,26 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import itertools
 import re
 import threading
-from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from . import store as t
-from .charts import ChartWriter, person_figure
 from .contexts import (
     ArticlePage,
     ErrorPage,
     Hit,
     KindCount,
-    Links,
     ListPage,
     ListRow,
     Option,
@@ -53,22 +48,56 @@ from .contexts import (
     RecordRow,
     SearchPage,
 )
-from .errors import MultivectorError, StoreError
-from .queries import (
-    DOMAINS,
-    POLARITIES,
-    ReadOnlyDB,
-    json_has,
-    open_readonly,
-    rows,
-    sentence,
-    vector_filter,
+from .dashboard import (
+    MAX_LIMIT,
+    SEARCH_TABLES,
+    WEB_LINKS,
+    Dashboard,
+    article_href,
+    fts_query,
+    person_href,
 )
-from .report import ReportOptions, environment, report_context
+from .errors import MultivectorError, StoreError
+from .highlight import Span, highlight
+from .queries import DOMAINS, POLARITIES, open_readonly
+from .report import environment
+
+#: The names the CLI and tests use, including those that now live in the modules this app is
+#: built from (page contexts, the dashboard's queries, highlighting).
+__all__ = [
+    "DEFAULT_LIMIT",
+    "DOMAINS",
+    "MAX_LIMIT",
+    "POLARITIES",
+    "SEARCH_FIELDS",
+    "SEARCH_TABLES",
+    "WEB_LINKS",
+    "ArticlePage",
+    "Dashboard",
+    "ErrorPage",
+    "Hit",
+    "KindCount",
+    "ListPage",
+    "ListRow",
+    "Option",
+    "OverviewPage",
+    "Pager",
+    "PersonForecast",
+    "PersonPage",
+    "PersonQuote",
+    "PersonRole",
+    "RecordRow",
+    "SearchPage",
+    "Span",
+    "article_href",
+    "create_app",
+    "fts_query",
+    "highlight",
+    "person_href",
+    "serve",
+]
 
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
-SEARCH_TABLES = {"statements": "fts_statements", "quotes": "fts_quotes"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -120,546 +149,7 @@ def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, Markup) else value
 
 
-def fts_query(text: str) -> str:
-    """The user's words as an FTS5 query: every word must occur (each one quoted, so
-    operators and punctuation in the input are inert)."""
-    words = re.findall(r"\w+", text)
-    return " ".join(f'"{w}"' for w in words)
-
-
-def person_href(key: str) -> str:
-    return f"/person/{quote(key, safe='')}"
-
-
-def article_href(aid: str, anchor: str = "") -> str:
-    return f"/article/{quote(aid, safe='')}" + (f"#{anchor}" if anchor else "")
-
-
-WEB_LINKS = Links(
-    vector=lambda v: f"/search?{urlencode({'vector': v})}",
-    person=person_href,
-    article=article_href,
-    forecasts="/#forecasts",
-    people="/people",
-)
-
-
 # --------------------------------------------------------------------------- the data
-
-
-class Dashboard:
-    """The queries behind each page, over one read-only database."""
-
-    def __init__(self, db: ReadOnlyDB, *, n_boot: int = 200) -> None:
-        self.db = db
-        self.n_boot = n_boot
-        self._overview: tuple[tuple[Any, ...], OverviewPage] | None = None
-        self._lock = threading.Lock()
-        self.search_tables = self._search_tables()
-
-    def _search_tables(self) -> set[str]:
-        if not self.db.is_sqlite:
-            return set()
-        with self.db.engine.connect() as conn:
-            names = set(sa.inspect(conn).get_table_names())
-        return {name for name in SEARCH_TABLES.values() if name in names}
-
-    def _version(self) -> tuple[Any, ...]:
-        """Cheap fingerprint of the stored data, so the cached overview follows new runs."""
-        s, a = t.statements, t.articles
-        with self.db.engine.connect() as conn:
-            if self.db.is_sqlite:
-                return tuple(
-                    conn.execute(
-                        sa.text(
-                            "SELECT (SELECT max(rowid) FROM statements), (SELECT max(rowid) FROM "
-                            "articles), (SELECT max(rowid) FROM quotes), (SELECT max(rowid) FROM "
-                            "forecasts)"
-                        )
-                    ).one()
-                )
-            return (
-                conn.execute(sa.select(sa.func.count()).select_from(s)).scalar(),
-                conn.execute(sa.select(sa.func.count()).select_from(a)).scalar(),
-            )
-
-    def overview(self) -> OverviewPage:
-        version = self._version()
-        with self._lock:
-            if self._overview is not None and self._overview[0] == version:
-                return self._overview[1]
-            page = report_context(
-                self.db,
-                ReportOptions(
-                    by="year",
-                    today=_today(),
-                    n_boot=self.n_boot,
-                    forecasts=50,
-                    evidence=0,
-                    links=WEB_LINKS,
-                ),
-                inline_js=False,
-            )
-            overview = OverviewPage(
-                **{f.name: getattr(page, f.name) for f in dataclasses.fields(OverviewPage)}
-            )
-            self._overview = (version, overview)
-            return overview
-
-    # ------------------------------------------------------------------ search
-
-    def search(self, params: dict[str, str], limit: int, offset: int) -> tuple[list[Hit], bool]:
-        kind = params.get("kind") or "statements"
-        if kind == "quotes":
-            found = self._search_quotes(params, limit + 1, offset)
-        else:
-            found = self._search_statements(params, limit + 1, offset)
-        return found[:limit], len(found) > limit
-
-    def _storage_order(self, table: sa.Table) -> list[Any]:
-        """Rows in the order they were stored: on SQLite the rowid, which lets a full-text
-        match or a filter stream the first page instead of sorting every hit."""
-        if self.db.is_sqlite:
-            return [sa.literal_column(f"{table.name}.rowid")]
-        return list(table.primary_key.columns)
-
-    def _text_filter(self, table: sa.Table, q: str) -> Any:
-        words = fts_query(q)
-        if not words:
-            return None
-        name = SEARCH_TABLES[table.name]
-        if name in self.search_tables:
-            return sa.text(
-                f"{table.name}.rowid IN (SELECT rowid FROM {name} WHERE {name} MATCH :fts)"
-            ).bindparams(fts=words)
-        column = table.c.text if table is t.quotes else sentence(table)
-        conds = [column.ilike(f"%{w}%") for w in re.findall(r"\w+", q)]
-        return sa.and_(*conds)
-
-    def _common(self, table: sa.Table, params: dict[str, str]) -> list[Any]:
-        a = t.articles.alias("filtered")
-        conds: list[Any] = []
-        text = self._text_filter(table, params.get("q", ""))
-        if text is not None:
-            conds.append(text)
-        if params.get("speaker"):
-            conds.append(table.c.speaker.ilike(f"%{params['speaker']}%"))
-        about: list[Any] = []
-        if params.get("source"):
-            about.append(a.c.source.ilike(f"%{params['source']}%"))
-        if params.get("date_from"):
-            about.append(a.c.published >= params["date_from"])
-        if params.get("date_to"):
-            about.append(a.c.published <= params["date_to"] + "\uffff")
-        if about:  # correlated: one index lookup per candidate row, no scan of all articles
-            conds.append(
-                sa.exists(
-                    sa.select(sa.literal(1))
-                    .select_from(a)
-                    .where(a.c.id == table.c.article_id, *about)
-                )
-            )
-        return conds
-
-    def _search_statements(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
-        s, a = t.statements, t.articles
-        conds = self._common(s, params)
-        if params.get("vector"):
-            conds.append(vector_filter(self.db, params["vector"]))
-        if params.get("partner"):
-            conds.append(json_has(self.db, s.c.partners, params["partner"].upper()))
-        if params.get("domain"):
-            conds.append(s.c.domain == params["domain"])
-        if params.get("polarity"):
-            conds.append(s.c.polarity == params["polarity"])
-        query = (
-            sa.select(
-                s.c.article_id,
-                s.c.char_start,
-                s.c.char_end,
-                s.c.partners,
-                s.c.vectors,
-                s.c.domain,
-                s.c.polarity,
-                s.c.speaker,
-                sentence(s).label("text"),
-                a.c.title,
-                a.c.doc,
-                a.c.source,
-                a.c.published,
-            )
-            .join(a, a.c.id == s.c.article_id)
-            .where(*conds)
-            .order_by(*self._storage_order(s))
-            .limit(limit)
-            .offset(offset)
-        )
-        return [
-            Hit(
-                kind="statement",
-                text=r["text"],
-                speaker=r["speaker"] or "",
-                speaker_href=_speaker_href(r["speaker"]),
-                partners=", ".join(r["partners"]),
-                vectors=", ".join(r["vectors"]),
-                domain=r["domain"],
-                polarity=r["polarity"],
-                article_title=r["title"] or r["doc"],
-                article_source=r["source"] or "",
-                published=r["published"] or "undated",
-                href=article_href(r["article_id"], f"s-{r['char_start']}-{r['char_end']}"),
-            )
-            for r in rows(self.db, query)
-        ]
-
-    def _search_quotes(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
-        q, a = t.quotes, t.articles
-        conds = self._common(q, params)
-        query = (
-            sa.select(
-                q.c.article_id,
-                q.c.char_start,
-                q.c.char_end,
-                q.c.speaker,
-                q.c.person_key,
-                q.c.text,
-                a.c.title,
-                a.c.doc,
-                a.c.source,
-                a.c.published,
-            )
-            .join(a, a.c.id == q.c.article_id)
-            .where(*conds)
-            .order_by(*self._storage_order(q))
-            .limit(limit)
-            .offset(offset)
-        )
-        return [
-            Hit(
-                kind="quote",
-                text=r["text"],
-                speaker=r["speaker"] or "",
-                speaker_href=person_href(r["person_key"] or r["speaker"])
-                if (r["person_key"] or r["speaker"])
-                else "",
-                partners="",
-                vectors="",
-                domain="",
-                polarity="",
-                article_title=r["title"] or r["doc"],
-                article_source=r["source"] or "",
-                published=r["published"] or "undated",
-                href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
-            )
-            for r in rows(self.db, query)
-        ]
-
-    @functools.cached_property
-    def vector_names(self) -> list[str]:
-        return [f.vector for f in self.overview().profile.rows]
-
-    # ------------------------------------------------------------------ people
-
-    def person(self, key: str, limit: int, offset: int) -> tuple[PersonPage | None, bool]:
-        p, ap, q, f, a = t.persons, t.article_persons, t.quotes, t.forecasts, t.articles
-        found = rows(self.db, sa.select(p).where(p.c.key == key))
-        if not found:  # a bare name (statement and forecast speakers): its person, if known
-            found = rows(self.db, sa.select(p).where(p.c.name == key).order_by(p.c.key).limit(1))
-            key = found[0]["key"] if found else key
-        mentions = rows(
-            self.db,
-            sa.select(
-                ap.c.article_id,
-                ap.c.name,
-                ap.c.aliases,
-                ap.c.roles,
-                ap.c.country,
-                a.c.title,
-                a.c.doc,
-                a.c.published,
-            )
-            .join(a, a.c.id == ap.c.article_id)
-            .where(ap.c.person_key == key)
-            .order_by(a.c.published, ap.c.article_id)
-            .limit(MAX_LIMIT),
-        )
-        by_speaker = sa.and_(q.c.person_key.is_(None), q.c.speaker == key)
-        quote_rows = rows(
-            self.db,
-            sa.select(
-                q.c.article_id,
-                q.c.char_start,
-                q.c.char_end,
-                q.c.text,
-                q.c.kind,
-                a.c.title,
-                a.c.doc,
-                a.c.published,
-            )
-            .join(a, a.c.id == q.c.article_id)
-            .where(sa.or_(q.c.person_key == key, by_speaker))
-            .order_by(a.c.published, q.c.article_id, q.c.char_start)
-            .limit(limit + 1)
-            .offset(offset),
-        )
-        if not found and not mentions and not quote_rows and offset == 0:
-            return None, False
-        name = found[0]["name"] if found else (mentions[0]["name"] if mentions else key)
-        names = {name, key} | {alias for m in mentions for alias in (m["aliases"] or ())}
-        names |= {m["name"] for m in mentions}
-        forecast_rows = rows(
-            self.db,
-            sa.select(
-                f.c.article_id,
-                f.c.char_start,
-                f.c.char_end,
-                f.c.text,
-                f.c.horizon,
-                f.c.window_from,
-                f.c.window_to,
-                a.c.title,
-                a.c.doc,
-                a.c.published,
-            )
-            .join(a, a.c.id == f.c.article_id)
-            .where(f.c.speaker.in_(sorted(names)))
-            .order_by(a.c.published, f.c.article_id, f.c.char_start)
-            .limit(MAX_LIMIT),
-        )
-        roles = tuple(
-            PersonRole(
-                role=role,
-                article_title=m["title"] or m["doc"],
-                published=m["published"] or "undated",
-                href=article_href(m["article_id"]),
-            )
-            for m in mentions
-            for role in (m["roles"] or ())
-        )
-        page = PersonPage(
-            title=f"{name} · multivector",
-            name=name,
-            key=key,
-            country=(found[0]["country"] if found else None)
-            or next((m["country"] for m in mentions if m["country"]), None)
-            or "–",
-            aliases=", ".join(sorted(names - {name, key})) or "–",
-            roles=roles,
-            quotes=tuple(
-                PersonQuote(
-                    text=r["text"],
-                    kind=r["kind"],
-                    article_title=r["title"] or r["doc"],
-                    published=r["published"] or "undated",
-                    href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
-                )
-                for r in quote_rows[:limit]
-            ),
-            forecasts=tuple(
-                PersonForecast(
-                    text=r["text"],
-                    horizon=r["horizon"] or "–",
-                    window=f"{r['window_from'] or '…'} → {r['window_to'] or '…'}"
-                    if r["window_from"] or r["window_to"]
-                    else "–",
-                    article_title=r["title"] or r["doc"],
-                    published=r["published"] or "undated",
-                    href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"),
-                )
-                for r in forecast_rows
-            ),
-            chart=self._person_chart(key, sorted(names)),
-            pager=Pager(limit, offset, 0, "", ""),
-            api_href="",
-        )
-        return page, len(quote_rows) > limit
-
-    def _person_chart(self, key: str, names: Sequence[str]) -> Markup:
-        """Quotes and forecasts per publication year (undated articles: 'undated')."""
-        q, f, a = t.quotes, t.forecasts, t.articles
-        year = sa.func.coalesce(sa.func.substr(a.c.published, 1, 4), "undated").label("year")
-        by_speaker = sa.and_(q.c.person_key.is_(None), q.c.speaker == key)
-        series = {}
-        for label, table, cond in (
-            ("quotes", q, sa.or_(q.c.person_key == key, by_speaker)),
-            ("forecasts", f, f.c.speaker.in_(names)),
-        ):
-            found = rows(
-                self.db,
-                sa.select(year, sa.func.count().label("n"))
-                .select_from(table)
-                .join(a, a.c.id == table.c.article_id)
-                .where(cond)
-                .group_by(year),
-            )
-            series[label] = {r["year"]: r["n"] for r in found}
-        fig = person_figure(series)
-        return ChartWriter(inline_js=False)(fig, "chart-person")
-
-    def people(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
-        p, ap = t.persons, t.article_persons
-        query = (
-            sa.select(
-                p.c.key,
-                p.c.name,
-                p.c.country,
-                sa.select(sa.func.count())
-                .where(ap.c.person_key == p.c.key)
-                .scalar_subquery()
-                .label("articles"),
-            )
-            .order_by(p.c.name, p.c.key)
-            .limit(limit + 1)
-            .offset(offset)
-        )
-        found = rows(self.db, query)
-        return [
-            ListRow(
-                label=r["name"],
-                detail=r["country"] or "",
-                count=r["articles"],
-                href=person_href(r["key"]),
-            )
-            for r in found[:limit]
-        ], len(found) > limit
-
-    def articles(self, limit: int, offset: int) -> tuple[list[ListRow], bool]:
-        a = t.articles
-        query = (
-            sa.select(a.c.id, a.c.title, a.c.doc, a.c.source, a.c.published, a.c.chars)
-            .order_by(a.c.published.desc(), a.c.id)
-            .limit(limit + 1)
-            .offset(offset)
-        )
-        found = rows(self.db, query)
-        return [
-            ListRow(
-                label=r["title"] or r["doc"],
-                detail=f"{r['source'] or ''} {r['published'] or 'undated'}".strip(),
-                count=r["chars"],
-                href=article_href(r["id"]),
-            )
-            for r in found[:limit]
-        ], len(found) > limit
-
-    # ------------------------------------------------------------------ articles
-
-    def article(self, aid: str) -> ArticlePage | None:
-        a = t.articles
-        found = rows(self.db, sa.select(a).where(a.c.id == aid))
-        if not found:
-            return None
-        art = found[0]
-        text: str = art["text"]
-        spans: list[Span] = []
-        records: list[RecordRow] = []
-
-        def add(kind: str, prefix: str, r: dict[str, Any], detail: str) -> None:
-            start, end = int(r["char_start"]), int(r["char_end"])
-            anchor = f"{prefix}-{start}-{end}"
-            spans.append(Span(start, end, kind, anchor, detail))
-            records.append(
-                RecordRow(
-                    anchor=anchor,
-                    kind=kind,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    detail=detail,
-                )
-            )
-
-        def table_rows(table: sa.Table) -> list[dict[str, Any]]:
-            return rows(
-                self.db,
-                sa.select(table)
-                .where(table.c.article_id == aid)
-                .order_by(table.c.char_start, table.c.char_end),
-            )
-
-        for r in table_rows(t.boilerplate):
-            add("boilerplate", "b", r, f"site chrome ({r['rule']})")
-        for r in table_rows(t.mentions):
-            add("mention", "m", r, f"{r['actor']} ({r['kind']})")
-        for r in table_rows(t.statements):
-            add(
-                "statement",
-                "s",
-                r,
-                f"{', '.join(r['vectors']) or 'no vector'} · {r['domain']}"
-                f" · {r['polarity']} ({r['intensity']:+.2f}) · {r['modality']}",
-            )
-        for r in table_rows(t.quotes):
-            add("quote", "q", r, f"{r['speaker'] or 'unattributed'} ({r['kind']})")
-        for r in table_rows(t.forecasts):
-            add(
-                "forecast",
-                "f",
-                r,
-                f"{r['speaker'] or 'unattributed'} · horizon {r['horizon'] or '–'}",
-            )
-        for r in table_rows(t.numbers):
-            add("number", "n", r, f"{r['value']} {r['unit'] or ''}".strip())
-        kinds = ("boilerplate", "mention", "statement", "quote", "forecast", "number")
-        counts = tuple(KindCount(k, sum(1 for s in spans if s.kind == k)) for k in kinds)
-        records.sort(key=lambda r: (r.start, -r.end, r.kind))
-        return ArticlePage(
-            title=f"{art['title'] or art['doc']} · multivector",
-            headline=art["title"] or art["doc"],
-            article_id=aid,
-            source=art["source"] or "–",
-            published=art["published"] or "undated",
-            doc=art["doc"],
-            url=art["url"] or "",
-            body=highlight(text, spans),
-            counts=counts,
-            records=tuple(records),
-            api_href=f"/api/article/{quote(aid)}",
-        )
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    kind: str
-    anchor: str
-    title: str
-
-
-def highlight(text: str, spans: Sequence[Span]) -> Markup:
-    """The text with each span wrapped in <mark class=kind>; overlapping spans are split at
-    every boundary into segments, and each segment nests the marks of every span covering it
-    (outermost = longest), so any overlap renders as valid HTML."""
-    spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
-    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
-    starting: dict[int, list[Span]] = defaultdict(list)
-    for s in spans:
-        starting[s.start].append(s)
-    active: list[Span] = []
-    out: list[str] = []
-    for left, right in itertools.pairwise(cuts):
-        active = [s for s in active if s.end > left] + starting.get(left, [])
-        active.sort(key=lambda s: (s.start, -s.end, s.kind))
-        segment = str(escape(text[left:right]))
-        for s in reversed(active):
-            first = f' id="{s.anchor}"' if s.start == left else ""
-            segment = (
-                f'<mark class="{s.kind}"{first} data-ref="{s.anchor}" '
-                f'title="{escape(s.kind + ": " + s.title)}">{segment}</mark>'
-            )
-        out.append(segment)
-    return Markup("".join(out))
-
-
-def _speaker_href(speaker: str | None) -> str:
-    return person_href(speaker) if speaker else ""
-
-
-def _today() -> Any:
-    from datetime import date
-
-    return date.today()
 
 
 # --------------------------------------------------------------------------- the app
