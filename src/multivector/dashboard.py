@@ -36,8 +36,17 @@ from .contexts import (
     RecordRow,
 )
 from .highlight import Span, highlight
-from .queries import ReadOnlyDB, json_has, rows, sentence, vector_filter
+from .queries import (
+    ReadOnlyDB,
+    json_has,
+    quoted_by,
+    rows,
+    sentence,
+    vector_filter,
+    with_article,
+)
 from .report import ReportOptions, report_context
+from .sections import forecast_window
 
 MAX_LIMIT = 500
 
@@ -183,8 +192,21 @@ class Dashboard:
             )
         return conds
 
+    def _hit_rows(
+        self, table: sa.Table, columns: Sequence[Any], conds: list[Any], limit: int, offset: int
+    ) -> list[dict[str, Any]]:
+        """A page of matching records with their articles, in storage order."""
+        query = (
+            with_article(table, *columns)
+            .where(*conds)
+            .order_by(*self._storage_order(table))
+            .limit(limit)
+            .offset(offset)
+        )
+        return rows(self.db, query)
+
     def _search_statements(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
-        s, a = t.statements, t.articles
+        s = t.statements
         conds = self._common(s, params)
         if params.get("vector"):
             conds.append(vector_filter(self.db, params["vector"]))
@@ -194,86 +216,45 @@ class Dashboard:
             conds.append(s.c.domain == params["domain"])
         if params.get("polarity"):
             conds.append(s.c.polarity == params["polarity"])
-        query = (
-            sa.select(
-                s.c.article_id,
-                s.c.char_start,
-                s.c.char_end,
-                s.c.partners,
-                s.c.vectors,
-                s.c.domain,
-                s.c.polarity,
-                s.c.speaker,
-                sentence(s).label("text"),
-                a.c.title,
-                a.c.doc,
-                a.c.source,
-                a.c.published,
-            )
-            .join(a, a.c.id == s.c.article_id)
-            .where(*conds)
-            .order_by(*self._storage_order(s))
-            .limit(limit)
-            .offset(offset)
+        columns = (
+            s.c.article_id,
+            s.c.char_start,
+            s.c.char_end,
+            s.c.partners,
+            s.c.vectors,
+            s.c.domain,
+            s.c.polarity,
+            s.c.speaker,
+            sentence(s).label("text"),
         )
         return [
-            Hit(
-                kind="statement",
-                text=r["text"],
-                speaker=r["speaker"] or "",
-                speaker_href=_speaker_href(r["speaker"]),
+            _hit(
+                "statement",
+                "s",
+                r,
+                _speaker_href(r["speaker"]),
                 partners=", ".join(r["partners"]),
                 vectors=", ".join(r["vectors"]),
                 domain=r["domain"],
                 polarity=r["polarity"],
-                article_title=r["title"] or r["doc"],
-                article_source=r["source"] or "",
-                published=r["published"] or "undated",
-                href=article_href(r["article_id"], f"s-{r['char_start']}-{r['char_end']}"),
             )
-            for r in rows(self.db, query)
+            for r in self._hit_rows(s, columns, conds, limit, offset)
         ]
 
     def _search_quotes(self, params: dict[str, str], limit: int, offset: int) -> list[Hit]:
-        q, a = t.quotes, t.articles
+        q = t.quotes
         conds = self._common(q, params)
-        query = (
-            sa.select(
-                q.c.article_id,
-                q.c.char_start,
-                q.c.char_end,
-                q.c.speaker,
-                q.c.person_key,
-                q.c.text,
-                a.c.title,
-                a.c.doc,
-                a.c.source,
-                a.c.published,
-            )
-            .join(a, a.c.id == q.c.article_id)
-            .where(*conds)
-            .order_by(*self._storage_order(q))
-            .limit(limit)
-            .offset(offset)
+        columns = (
+            q.c.article_id,
+            q.c.char_start,
+            q.c.char_end,
+            q.c.speaker,
+            q.c.person_key,
+            q.c.text,
         )
         return [
-            Hit(
-                kind="quote",
-                text=r["text"],
-                speaker=r["speaker"] or "",
-                speaker_href=person_href(r["person_key"] or r["speaker"])
-                if (r["person_key"] or r["speaker"])
-                else "",
-                partners="",
-                vectors="",
-                domain="",
-                polarity="",
-                article_title=r["title"] or r["doc"],
-                article_source=r["source"] or "",
-                published=r["published"] or "undated",
-                href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
-            )
-            for r in rows(self.db, query)
+            _hit("quote", "q", r, _speaker_href(r["person_key"] or r["speaker"]))
+            for r in self._hit_rows(q, columns, conds, limit, offset)
         ]
 
     @functools.cached_property
@@ -283,81 +264,20 @@ class Dashboard:
     # ------------------------------------------------------------------ people
 
     def person(self, key: str, limit: int, offset: int) -> tuple[PersonPage | None, bool]:
-        p, ap, q, f, a = t.persons, t.article_persons, t.quotes, t.forecasts, t.articles
+        """One person's page (their quotes from `offset`), and whether more quotes follow;
+        None when nothing is known of `key`."""
+        p = t.persons
         found = rows(self.db, sa.select(p).where(p.c.key == key))
         if not found:  # a bare name (statement and forecast speakers): its person, if known
             found = rows(self.db, sa.select(p).where(p.c.name == key).order_by(p.c.key).limit(1))
             key = found[0]["key"] if found else key
-        mentions = rows(
-            self.db,
-            sa.select(
-                ap.c.article_id,
-                ap.c.name,
-                ap.c.aliases,
-                ap.c.roles,
-                ap.c.country,
-                a.c.title,
-                a.c.doc,
-                a.c.published,
-            )
-            .join(a, a.c.id == ap.c.article_id)
-            .where(ap.c.person_key == key)
-            .order_by(a.c.published, ap.c.article_id)
-            .limit(MAX_LIMIT),
-        )
-        by_speaker = sa.and_(q.c.person_key.is_(None), q.c.speaker == key)
-        quote_rows = rows(
-            self.db,
-            sa.select(
-                q.c.article_id,
-                q.c.char_start,
-                q.c.char_end,
-                q.c.text,
-                q.c.kind,
-                a.c.title,
-                a.c.doc,
-                a.c.published,
-            )
-            .join(a, a.c.id == q.c.article_id)
-            .where(sa.or_(q.c.person_key == key, by_speaker))
-            .order_by(a.c.published, q.c.article_id, q.c.char_start)
-            .limit(limit + 1)
-            .offset(offset),
-        )
+        mentions = self._person_mentions(key)
+        quote_rows = self._person_quotes(key, limit + 1, offset)
         if not found and not mentions and not quote_rows and offset == 0:
             return None, False
         name = found[0]["name"] if found else (mentions[0]["name"] if mentions else key)
         names = {name, key} | {alias for m in mentions for alias in (m["aliases"] or ())}
         names |= {m["name"] for m in mentions}
-        forecast_rows = rows(
-            self.db,
-            sa.select(
-                f.c.article_id,
-                f.c.char_start,
-                f.c.char_end,
-                f.c.text,
-                f.c.horizon,
-                f.c.window_from,
-                f.c.window_to,
-                a.c.title,
-                a.c.doc,
-                a.c.published,
-            )
-            .join(a, a.c.id == f.c.article_id)
-            .where(f.c.speaker.in_(sorted(names)))
-            .order_by(a.c.published, f.c.article_id, f.c.char_start)
-            .limit(MAX_LIMIT),
-        )
-        roles = tuple(
-            PersonRole(
-                role=role,
-                article_title=m["title"] or m["doc"],
-                published=m["published"] or "undated",
-                href=article_href(m["article_id"]),
-            )
-            for m in mentions
-            for role in (m["roles"] or ())
-        )
         page = PersonPage(
             title=f"{name} · multivector",
             name=name,
@@ -366,44 +286,75 @@ class Dashboard:
             or next((m["country"] for m in mentions if m["country"]), None)
             or "–",
             aliases=", ".join(sorted(names - {name, key})) or "–",
-            roles=roles,
-            quotes=tuple(
-                PersonQuote(
-                    text=r["text"],
-                    kind=r["kind"],
-                    article_title=r["title"] or r["doc"],
-                    published=r["published"] or "undated",
-                    href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
+            roles=tuple(
+                PersonRole(
+                    role=role,
+                    article_title=m["title"] or m["doc"],
+                    published=m["published"] or "undated",
+                    href=article_href(m["article_id"]),
                 )
-                for r in quote_rows[:limit]
+                for m in mentions
+                for role in (m["roles"] or ())
             ),
-            forecasts=tuple(
-                PersonForecast(
-                    text=r["text"],
-                    horizon=r["horizon"] or "–",
-                    window=f"{r['window_from'] or '…'} → {r['window_to'] or '…'}"
-                    if r["window_from"] or r["window_to"]
-                    else "–",
-                    article_title=r["title"] or r["doc"],
-                    published=r["published"] or "undated",
-                    href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"),
-                )
-                for r in forecast_rows
-            ),
+            quotes=tuple(_person_quote(r) for r in quote_rows[:limit]),
+            forecasts=tuple(_person_forecast(r) for r in self._person_forecasts(sorted(names))),
             chart=self._person_chart(key, sorted(names)),
             pager=Pager(limit, offset, 0, "", ""),
             api_href="",
         )
         return page, len(quote_rows) > limit
 
+    def _person_mentions(self, key: str) -> list[dict[str, Any]]:
+        """The articles that name the person, with their name, aliases, roles and country there."""
+        ap, a = t.article_persons, t.articles
+        columns = (ap.c.article_id, ap.c.name, ap.c.aliases, ap.c.roles, ap.c.country)
+        return rows(
+            self.db,
+            with_article(ap, *columns)
+            .where(ap.c.person_key == key)
+            .order_by(a.c.published, ap.c.article_id)
+            .limit(MAX_LIMIT),
+        )
+
+    def _person_quotes(self, key: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        q, a = t.quotes, t.articles
+        columns = (q.c.article_id, q.c.char_start, q.c.char_end, q.c.text, q.c.kind)
+        return rows(
+            self.db,
+            with_article(q, *columns)
+            .where(quoted_by(key))
+            .order_by(a.c.published, q.c.article_id, q.c.char_start)
+            .limit(limit)
+            .offset(offset),
+        )
+
+    def _person_forecasts(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        """Forecasts whose speaker is one of the person's names."""
+        f, a = t.forecasts, t.articles
+        columns = (
+            f.c.article_id,
+            f.c.char_start,
+            f.c.char_end,
+            f.c.text,
+            f.c.horizon,
+            f.c.window_from,
+            f.c.window_to,
+        )
+        return rows(
+            self.db,
+            with_article(f, *columns)
+            .where(f.c.speaker.in_(names))
+            .order_by(a.c.published, f.c.article_id, f.c.char_start)
+            .limit(MAX_LIMIT),
+        )
+
     def _person_chart(self, key: str, names: Sequence[str]) -> Markup:
         """Quotes and forecasts per publication year (undated articles: 'undated')."""
         q, f, a = t.quotes, t.forecasts, t.articles
         year = sa.func.coalesce(sa.func.substr(a.c.published, 1, 4), "undated").label("year")
-        by_speaker = sa.and_(q.c.person_key.is_(None), q.c.speaker == key)
         series = {}
         for label, table, cond in (
-            ("quotes", q, sa.or_(q.c.person_key == key, by_speaker)),
+            ("quotes", q, quoted_by(key)),
             ("forecasts", f, f.c.speaker.in_(names)),
         ):
             found = rows(
@@ -538,6 +489,45 @@ class Dashboard:
             records=tuple(records),
             api_href=f"/api/article/{quote(aid)}",
         )
+
+
+def _hit(kind: str, prefix: str, r: dict[str, Any], speaker_href: str, **detail: str) -> Hit:
+    """A search hit from a record row joined to its article; `detail`: statement fields."""
+    return Hit(
+        kind=kind,
+        text=r["text"],
+        speaker=r["speaker"] or "",
+        speaker_href=speaker_href,
+        partners=detail.get("partners", ""),
+        vectors=detail.get("vectors", ""),
+        domain=detail.get("domain", ""),
+        polarity=detail.get("polarity", ""),
+        article_title=r["title"] or r["doc"],
+        article_source=r["source"] or "",
+        published=r["published"] or "undated",
+        href=article_href(r["article_id"], f"{prefix}-{r['char_start']}-{r['char_end']}"),
+    )
+
+
+def _person_quote(r: dict[str, Any]) -> PersonQuote:
+    return PersonQuote(
+        text=r["text"],
+        kind=r["kind"],
+        article_title=r["title"] or r["doc"],
+        published=r["published"] or "undated",
+        href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
+    )
+
+
+def _person_forecast(r: dict[str, Any]) -> PersonForecast:
+    return PersonForecast(
+        text=r["text"],
+        horizon=r["horizon"] or "–",
+        window=forecast_window(r["window_from"], r["window_to"]),
+        article_title=r["title"] or r["doc"],
+        published=r["published"] or "undated",
+        href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"),
+    )
 
 
 def _speaker_href(speaker: str | None) -> str:

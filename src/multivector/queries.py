@@ -113,6 +113,20 @@ def sentence(table: sa.Table) -> sa.ColumnElement[str]:
     return sa.func.substr(a.c.text, table.c.char_start + 1, table.c.char_end - table.c.char_start)
 
 
+def with_article(table: sa.Table, *columns: Any) -> sa.Select[Any]:
+    """`columns` of a record table, with the title, file, source and date of its article."""
+    a = t.articles
+    return sa.select(*columns, a.c.title, a.c.doc, a.c.source, a.c.published).join(
+        a, a.c.id == table.c.article_id
+    )
+
+
+def quoted_by(key: str) -> sa.ColumnElement[bool]:
+    """Quotes of a person: by person key, or by bare speaker name when the quote has no key."""
+    q = t.quotes
+    return sa.or_(q.c.person_key == key, sa.and_(q.c.person_key.is_(None), q.c.speaker == key))
+
+
 def rows(db: ReadOnlyDB, query: sa.Executable) -> list[dict[str, Any]]:
     with db.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]

@@ -15,7 +15,15 @@ from typing import Any, Literal
 import sqlalchemy as sa
 
 from . import store as t
-from .queries import ReadOnlyDB, count_rows, rows, sentence, vector_filter
+from .queries import (
+    ReadOnlyDB,
+    count_rows,
+    quoted_by,
+    rows,
+    sentence,
+    vector_filter,
+    with_article,
+)
 
 Period = Literal["all", "year", "quarter", "month"]
 
@@ -143,7 +151,7 @@ def forecast_rows(db: ReadOnlyDB, limit: int) -> tuple[int, list[dict[str, Any]]
     """How many forecasts are stored, and the first `limit` with their articles, those with
     the earliest window end first (no window last)."""
     f, a = t.forecasts, t.articles
-    base = sa.select(
+    columns = (
         f.c.article_id,
         f.c.text,
         f.c.speaker,
@@ -151,19 +159,16 @@ def forecast_rows(db: ReadOnlyDB, limit: int) -> tuple[int, list[dict[str, Any]]
         f.c.horizon,
         f.c.window_from,
         f.c.window_to,
-        a.c.title,
-        a.c.doc,
-        a.c.source,
-        a.c.published,
-    ).join(a, a.c.id == f.c.article_id)
-    total = count_rows(db, f)
+    )
     found = rows(
         db,
-        base.order_by(
+        with_article(f, *columns)
+        .order_by(
             f.c.window_to.is_(None), f.c.window_to, a.c.published, f.c.article_id, f.c.char_start
-        ).limit(limit),
+        )
+        .limit(limit),
     )
-    return total, found
+    return count_rows(db, f), found
 
 
 def vector_statements(
@@ -175,52 +180,32 @@ def vector_statements(
     cond = vector_filter(db, vector)
     if focus is not None:
         cond = sa.and_(cond, s.c.focus == focus)
-    total = count_rows(db, s, cond)
+    columns = (
+        s.c.article_id,
+        s.c.partners,
+        s.c.domain,
+        s.c.polarity,
+        s.c.intensity,
+        s.c.speaker,
+        sentence(s).label("sentence"),
+    )
     found = rows(
         db,
-        sa.select(
-            s.c.article_id,
-            s.c.partners,
-            s.c.domain,
-            s.c.polarity,
-            s.c.intensity,
-            s.c.speaker,
-            sentence(s).label("sentence"),
-            a.c.title,
-            a.c.doc,
-            a.c.source,
-            a.c.published,
-        )
-        .join(a, a.c.id == s.c.article_id)
+        with_article(s, *columns)
         .where(cond)
         .order_by(a.c.published.desc(), s.c.article_id, s.c.char_start)
         .limit(limit),
     )
-    return total, found
+    return count_rows(db, s, cond), found
 
 
 def person_quotes(db: ReadOnlyDB, key: str, limit: int) -> list[dict[str, Any]]:
-    """The first `limit` quotes of a person (by key, or by bare speaker name when the quote
-    has no person key), oldest first, with their articles."""
+    """The first `limit` quotes of a person, oldest first, with their articles."""
     q, a = t.quotes, t.articles
-    cond = sa.or_(
-        q.c.person_key == key,
-        sa.and_(q.c.person_key.is_(None), q.c.speaker == key),
-    )
     return rows(
         db,
-        sa.select(
-            q.c.article_id,
-            q.c.text,
-            q.c.kind,
-            q.c.cue,
-            a.c.title,
-            a.c.doc,
-            a.c.source,
-            a.c.published,
-        )
-        .join(a, a.c.id == q.c.article_id)
-        .where(cond)
+        with_article(q, q.c.article_id, q.c.text, q.c.kind, q.c.cue)
+        .where(quoted_by(key))
         .order_by(a.c.published, q.c.article_id, q.c.char_start)
         .limit(limit),
     )

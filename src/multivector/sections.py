@@ -197,6 +197,13 @@ def index_section(
     )
 
 
+def forecast_window(window_from: str | None, window_to: str | None) -> str:
+    """A forecast's time window as text ("–" when it states none)."""
+    if not window_from and not window_to:
+        return "–"
+    return f"{window_from or '…'} → {window_to or '…'}"
+
+
 def forecast_status(window_from: str | None, window_to: str | None, today: date | None) -> str:
     """Whether a forecast can be checked yet: due (window over), open, not yet due, no window."""
     if not window_from and not window_to:
@@ -218,16 +225,13 @@ def forecast_section(
     total, found = forecast_rows(db, limit)
     out = []
     for r in found:
-        window = "–"
-        if r["window_from"] or r["window_to"]:
-            window = f"{r['window_from'] or '…'} → {r['window_to'] or '…'}"
         out.append(
             ForecastRow(
                 speaker=r["speaker"] or "unattributed",
                 text=r["text"],
                 about=", ".join(r["about"] or ()) or "–",
                 horizon=r["horizon"] or "–",
-                window=window,
+                window=forecast_window(r["window_from"], r["window_to"]),
                 status=forecast_status(r["window_from"], r["window_to"], today),
                 article=article_ref(r, r["article_id"], links),
             )
