@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -52,6 +52,30 @@ MAX_LIMIT = 500
 
 
 SEARCH_TABLES = {"statements": "fts_statements", "quotes": "fts_quotes"}
+
+
+#: The records marked in an article: kind, anchor prefix, table, and the tooltip of a row.
+RECORD_KINDS: tuple[tuple[str, str, sa.Table, Callable[[dict[str, Any]], str]], ...] = (
+    ("boilerplate", "b", t.boilerplate, lambda r: f"site chrome ({r['rule']})"),
+    ("mention", "m", t.mentions, lambda r: f"{r['actor']} ({r['kind']})"),
+    (
+        "statement",
+        "s",
+        t.statements,
+        lambda r: (
+            f"{', '.join(r['vectors']) or 'no vector'} · {r['domain']}"
+            f" · {r['polarity']} ({r['intensity']:+.2f}) · {r['modality']}"
+        ),
+    ),
+    ("quote", "q", t.quotes, lambda r: f"{r['speaker'] or 'unattributed'} ({r['kind']})"),
+    (
+        "forecast",
+        "f",
+        t.forecasts,
+        lambda r: f"{r['speaker'] or 'unattributed'} · horizon {r['horizon'] or '–'}",
+    ),
+    ("number", "n", t.numbers, lambda r: f"{r['value']} {r['unit'] or ''}".strip()),
+)
 
 
 def fts_query(text: str) -> str:
@@ -418,63 +442,28 @@ class Dashboard:
     # ------------------------------------------------------------------ articles
 
     def article(self, aid: str) -> ArticlePage | None:
+        """An article's page: its text with every record marked, and the records listed."""
         a = t.articles
         found = rows(self.db, sa.select(a).where(a.c.id == aid))
         if not found:
             return None
         art = found[0]
         text: str = art["text"]
-        spans: list[Span] = []
-        records: list[RecordRow] = []
-
-        def add(kind: str, prefix: str, r: dict[str, Any], detail: str) -> None:
-            start, end = int(r["char_start"]), int(r["char_end"])
-            anchor = f"{prefix}-{start}-{end}"
-            spans.append(Span(start, end, kind, anchor, detail))
-            records.append(
-                RecordRow(
-                    anchor=anchor,
-                    kind=kind,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    detail=detail,
-                )
+        spans = self._record_spans(aid)
+        counts = tuple(
+            KindCount(kind, sum(1 for s in spans if s.kind == kind)) for kind, *_ in RECORD_KINDS
+        )
+        records = [
+            RecordRow(
+                anchor=s.anchor,
+                kind=s.kind,
+                start=s.start,
+                end=s.end,
+                text=text[s.start : s.end],
+                detail=s.title,
             )
-
-        def table_rows(table: sa.Table) -> list[dict[str, Any]]:
-            return rows(
-                self.db,
-                sa.select(table)
-                .where(table.c.article_id == aid)
-                .order_by(table.c.char_start, table.c.char_end),
-            )
-
-        for r in table_rows(t.boilerplate):
-            add("boilerplate", "b", r, f"site chrome ({r['rule']})")
-        for r in table_rows(t.mentions):
-            add("mention", "m", r, f"{r['actor']} ({r['kind']})")
-        for r in table_rows(t.statements):
-            add(
-                "statement",
-                "s",
-                r,
-                f"{', '.join(r['vectors']) or 'no vector'} · {r['domain']}"
-                f" · {r['polarity']} ({r['intensity']:+.2f}) · {r['modality']}",
-            )
-        for r in table_rows(t.quotes):
-            add("quote", "q", r, f"{r['speaker'] or 'unattributed'} ({r['kind']})")
-        for r in table_rows(t.forecasts):
-            add(
-                "forecast",
-                "f",
-                r,
-                f"{r['speaker'] or 'unattributed'} · horizon {r['horizon'] or '–'}",
-            )
-        for r in table_rows(t.numbers):
-            add("number", "n", r, f"{r['value']} {r['unit'] or ''}".strip())
-        kinds = ("boilerplate", "mention", "statement", "quote", "forecast", "number")
-        counts = tuple(KindCount(k, sum(1 for s in spans if s.kind == k)) for k in kinds)
+            for s in spans
+        ]
         records.sort(key=lambda r: (r.start, -r.end, r.kind))
         return ArticlePage(
             title=f"{art['title'] or art['doc']} · multivector",
@@ -489,6 +478,20 @@ class Dashboard:
             records=tuple(records),
             api_href=f"/api/article/{quote(aid)}",
         )
+
+    def _record_spans(self, aid: str) -> list[Span]:
+        """Every record of an article as a span, kind by kind (in RECORD_KINDS order)."""
+        spans = []
+        for kind, prefix, table, detail in RECORD_KINDS:
+            query = (
+                sa.select(table)
+                .where(table.c.article_id == aid)
+                .order_by(table.c.char_start, table.c.char_end)
+            )
+            for r in rows(self.db, query):
+                start, end = int(r["char_start"]), int(r["char_end"])
+                spans.append(Span(start, end, kind, f"{prefix}-{start}-{end}", detail(r)))
+        return spans
 
 
 def _hit(kind: str, prefix: str, r: dict[str, Any], speaker_href: str, **detail: str) -> Hit:

@@ -173,6 +173,64 @@ SEARCH_FIELDS = (
 )
 
 
+def search_page(request: Request, d: Dashboard) -> SearchPage:
+    """The search form as filled in, and the page of hits it asks for."""
+    params = {k: request.query_params.get(k, "").strip() for k in SEARCH_FIELDS}
+    for key in ("date_from", "date_to"):
+        if params[key] and not re.fullmatch(r"\d{4}(-\d{2}){0,2}", params[key]):
+            raise HTTPException(400, f"{key} must be a date like 2024-05-31")
+    kind = params["kind"] if params["kind"] in SEARCH_TABLES else "statements"
+    limit, offset = _paging(request)
+    hits, more = d.search({**params, "kind": kind}, limit, offset)
+    return SearchPage(
+        title="Search · multivector",
+        q=params["q"],
+        kind=kind,
+        kinds=tuple(Option(k, k, k == kind) for k in SEARCH_TABLES),
+        vectors=_options(d.vector_names, params["vector"]),
+        domains=_options(DOMAINS, params["domain"]),
+        polarities=_options(POLARITIES, params["polarity"]),
+        partner=params["partner"],
+        speaker=params["speaker"],
+        source=params["source"],
+        date_from=params["date_from"],
+        date_to=params["date_to"],
+        hits=tuple(hits),
+        pager=_pager(request, limit, offset, len(hits), more),
+        api_href=_api(request),
+    )
+
+
+def person_page(request: Request, d: Dashboard) -> PersonPage:
+    """One person's page, paginated over their quotes; 404 when nothing is known of them."""
+    key = request.path_params["key"]
+    limit, offset = _paging(request)
+    page, more = d.person(key, limit, offset)
+    if page is None:
+        raise HTTPException(404, f"no person {key!r} in this database")
+    return dataclasses.replace(
+        page,
+        pager=_pager(request, limit, offset, len(page.quotes), more),
+        api_href=_api(request),
+    )
+
+
+def error_details(exc: Exception) -> tuple[int, str, str]:
+    """The status, message and hint to show for a failure (never a traceback)."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code, str(exc.detail), ""
+    if isinstance(exc, StoreError | MultivectorError):
+        hint = "Check the --db option, or run `multivector analyze` to create the database."
+        return 503, str(exc), hint
+    if isinstance(exc, sa.exc.SQLAlchemyError):
+        message = (
+            f"the database cannot be read: {exc.__class__.__name__}: "
+            f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+        )
+        return 503, message, "The file may be damaged or not a multivector database."
+    return 500, f"internal error: {exc.__class__.__name__}: {exc}", ""
+
+
 def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Starlette:
     """The dashboard app for one database (opened read-only on first use).
 
@@ -210,45 +268,10 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
         return page_or_json(request, "overview", dashboard().overview())
 
     async def search(request: Request) -> Response:
-        d = dashboard()
-        params = {k: request.query_params.get(k, "").strip() for k in SEARCH_FIELDS}
-        for key in ("date_from", "date_to"):
-            if params[key] and not re.fullmatch(r"\d{4}(-\d{2}){0,2}", params[key]):
-                raise HTTPException(400, f"{key} must be a date like 2024-05-31")
-        kind = params["kind"] if params["kind"] in SEARCH_TABLES else "statements"
-        limit, offset = _paging(request)
-        hits, more = d.search({**params, "kind": kind}, limit, offset)
-        page = SearchPage(
-            title="Search · multivector",
-            q=params["q"],
-            kind=kind,
-            kinds=tuple(Option(k, k, k == kind) for k in SEARCH_TABLES),
-            vectors=_options(d.vector_names, params["vector"]),
-            domains=_options(DOMAINS, params["domain"]),
-            polarities=_options(POLARITIES, params["polarity"]),
-            partner=params["partner"],
-            speaker=params["speaker"],
-            source=params["source"],
-            date_from=params["date_from"],
-            date_to=params["date_to"],
-            hits=tuple(hits),
-            pager=_pager(request, limit, offset, len(hits), more),
-            api_href=_api(request),
-        )
-        return page_or_json(request, "search", page)
+        return page_or_json(request, "search", search_page(request, dashboard()))
 
     async def person(request: Request) -> Response:
-        key = request.path_params["key"]
-        limit, offset = _paging(request)
-        page, more = dashboard().person(key, limit, offset)
-        if page is None:
-            raise HTTPException(404, f"no person {key!r} in this database")
-        page = dataclasses.replace(
-            page,
-            pager=_pager(request, limit, offset, len(page.quotes), more),
-            api_href=_api(request),
-        )
-        return page_or_json(request, "person", page)
+        return page_or_json(request, "person", person_page(request, dashboard()))
 
     async def article(request: Request) -> Response:
         page = dashboard().article(request.path_params["aid"])
@@ -281,20 +304,7 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
         )
 
     async def on_error(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, HTTPException):
-            status, message, hint = exc.status_code, str(exc.detail), ""
-        elif isinstance(exc, StoreError | MultivectorError):
-            status, message = 503, str(exc)
-            hint = "Check the --db option, or run `multivector analyze` to create the database."
-        elif isinstance(exc, sa.exc.SQLAlchemyError):
-            status = 503
-            message = (
-                f"the database cannot be read: {exc.__class__.__name__}: "
-                f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}"
-            )
-            hint = "The file may be damaged or not a multivector database."
-        else:
-            status, message, hint = 500, f"internal error: {exc.__class__.__name__}: {exc}", ""
+        status, message, hint = error_details(exc)
         if wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status)
         return error_page(status, message, hint)
