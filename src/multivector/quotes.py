@@ -8,6 +8,11 @@ speaker mention; a pronoun goes to the subject of the latest attribution or the 
 mentioned before it. Collective state speakers ("the leadership of X") become a
 "Government of X" label through the mentions step; unnamed sources ("experts") stay null.
 Cue lists live in `data/quotes.toml`.
+
+This module joins the parts and is the public face: `quotecues` compiles the cue lists,
+`quotemarks` pairs quotation marks into direct quotations and finds the cue next to them,
+`reported` finds reported-speech clauses, and `speakers` resolves a subject phrase to a
+speaker.
 """
 
 from __future__ import annotations
