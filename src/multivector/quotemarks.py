@@ -11,6 +11,7 @@ from typing import Any
 
 from .quotecues import QuoteCues
 from .speakers import QuoteContext, Speaker
+from .text import overlaps
 
 
 @dataclass(slots=True)
@@ -202,14 +203,6 @@ def count_words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def overlaps_any(start: int, end: int, spans: Sequence[Any]) -> bool:
-    for span in spans:
-        s, e = span if isinstance(span, tuple) else (span.start, span.end)
-        if start < e and s < end:
-            return True
-    return False
-
-
 def attribute_after(
     text: str, q: Direct, cues: QuoteCues, ctx: QuoteContext
 ) -> tuple[tuple[int, int], str] | None:
@@ -286,7 +279,7 @@ def direct_candidates(
 ) -> list[Direct]:
     """Quoted passages outside `skip`, trimmed; unclosed ones only after a cue, and none
     nested inside another."""
-    directs = [d for d in scan_marks(text, cues, ctx) if not overlaps_any(d.start, d.end, skip)]
+    directs = [d for d in scan_marks(text, cues, ctx) if not overlaps(d.start, d.end, skip)]
     for d in directs:
         d.start, d.end = trim(text, d.start, d.end)
     directs = [

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .quotecues import QuoteCues
-from .quotemarks import overlaps_any
 from .speakers import QuoteContext, Speaker
+from .text import overlaps
 
 _CONJUNCTION_RE = re.compile(r"(?:and|but|while|as)\b")
 _PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$")
@@ -96,7 +96,7 @@ def find_indirect(
                 end = m.end() + pred.start()
         cue = _POSSESSIVE_LEAD_RE.sub("", m.group()).strip()
         found.append(Indirect(_skip_space(text, m.end()), end, cue, who[0], who))
-    return [c for c in found if c.end - c.start > 3 and not overlaps_any(c.start, c.end, skip)]
+    return [c for c in found if c.end - c.start > 3 and not overlaps(c.start, c.end, skip)]
 
 
 _OWNER_RE = re.compile(r"(?:\b(?:the|an?)\s+(?:[\w-]+\s+){0,2})?[\w.-]*\w$", re.IGNORECASE)
