@@ -231,85 +231,54 @@ def error_details(exc: Exception) -> tuple[int, str, str]:
     return 500, f"internal error: {exc.__class__.__name__}: {exc}", ""
 
 
-def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Starlette:
-    """The dashboard app for one database (opened read-only on first use).
+class Site:
+    """The dashboard's endpoints over one database, opened read-only on first use."""
 
-    `warm`: compute the overview in the background as the server starts, so that the first
-    visitor does not wait for the indices of a large corpus."""
-    env = environment()
-    state: dict[str, Any] = {}
-    lock = threading.Lock()
+    def __init__(self, db: str | Path, *, n_boot: int) -> None:
+        self.db = db
+        self.n_boot = n_boot
+        self.env = environment()
+        self._dashboard: Dashboard | None = None
+        self._lock = threading.Lock()
 
-    def dashboard() -> Dashboard:
-        with lock:
-            if "dashboard" not in state:
-                state["dashboard"] = Dashboard(open_readonly(db), n_boot=n_boot)
-            return state["dashboard"]  # type: ignore[no-any-return]
+    def dashboard(self) -> Dashboard:
+        with self._lock:
+            if self._dashboard is None:
+                self._dashboard = Dashboard(open_readonly(self.db), n_boot=self.n_boot)
+            return self._dashboard
 
-    def render(name: str, page: Any, status: int = 200) -> HTMLResponse:
+    def close(self) -> None:
+        with self._lock:
+            if self._dashboard is not None:
+                self._dashboard.db.close()
+                self._dashboard = None
+
+    def warm_up(self) -> None:
+        try:
+            self.dashboard().overview()
+        except Exception:  # the first request reports the problem as a page
+            return
+
+    # ------------------------------------------------------------------ responses
+
+    def render(self, name: str, page: Any, status: int = 200) -> HTMLResponse:
         return HTMLResponse(
-            env.get_template(f"web/{name}.html").render(page=page), status_code=status
+            self.env.get_template(f"web/{name}.html").render(page=page), status_code=status
         )
 
-    def error_page(status: int, message: str, hint: str = "") -> HTMLResponse:
-        return render(
-            "error", ErrorPage(title=f"{status} · multivector", message=message, hint=hint), status
-        )
-
-    def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/")
-
-    def page_or_json(request: Request, name: str, page: Any) -> Response:
-        if wants_json(request):
+    def page_or_json(self, request: Request, name: str, page: Any) -> Response:
+        if _wants_json(request):
             return JSONResponse(_plain(page))
-        return render(name, page)
+        return self.render(name, page)
 
-    async def overview(request: Request) -> Response:
-        return page_or_json(request, "overview", dashboard().overview())
-
-    async def search(request: Request) -> Response:
-        return page_or_json(request, "search", search_page(request, dashboard()))
-
-    async def person(request: Request) -> Response:
-        return page_or_json(request, "person", person_page(request, dashboard()))
-
-    async def article(request: Request) -> Response:
-        page = dashboard().article(request.path_params["aid"])
-        if page is None:
-            raise HTTPException(404, f"no article {request.path_params['aid']!r}")
-        return page_or_json(request, "article", page)
-
-    def listing(
-        title: str, fetch: Callable[[Dashboard, int, int], tuple[list[ListRow], bool]]
-    ) -> Callable[[Request], Any]:
-        async def endpoint(request: Request) -> Response:
-            limit, offset = _paging(request)
-            found, more = fetch(dashboard(), limit, offset)
-            page = ListPage(
-                title=f"{title} · multivector",
-                heading=title,
-                rows=tuple(found),
-                pager=_pager(request, limit, offset, len(found), more),
-                api_href=_api(request),
-            )
-            return page_or_json(request, "list", page)
-
-        return endpoint
-
-    async def plotly_js(request: Request) -> Response:
-        return Response(
-            _plotly_js(),
-            media_type="application/javascript",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
-
-    async def on_error(request: Request, exc: Exception) -> Response:
+    async def on_error(self, request: Request, exc: Exception) -> Response:
         status, message, hint = error_details(exc)
-        if wants_json(request):
+        if _wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status)
-        return error_page(status, message, hint)
+        page = ErrorPage(title=f"{status} · multivector", message=message, hint=hint)
+        return self.render("error", page, status)
 
-    def guarded(endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    def guarded(self, endpoint: Callable[[Request], Any]) -> Callable[[Request], Any]:
         """Every failure becomes a clear page (or JSON error), never a traceback."""
 
         @functools.wraps(endpoint)
@@ -317,48 +286,93 @@ def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Star
             try:
                 return await endpoint(request)  # type: ignore[no-any-return]
             except Exception as exc:
-                return await on_error(request, exc)
+                return await self.on_error(request, exc)
 
         return run
 
-    pages = [
-        Route("/", guarded(overview)),
-        Route("/search", guarded(search)),
-        Route("/person/{key:path}", guarded(person)),
-        Route("/article/{aid}", guarded(article)),
-        Route("/people", guarded(listing("People", Dashboard.people))),
-        Route("/articles", guarded(listing("Articles", Dashboard.articles))),
-    ]
-    api = [Route("/api/overview", guarded(overview))] + [
-        Route("/api" + r.path, r.endpoint) for r in pages[1:]
-    ]
+    # ------------------------------------------------------------------ endpoints
 
-    def warm_up() -> None:
-        try:
-            dashboard().overview()
-        except Exception:  # the first request reports the problem as a page
-            return
+    async def overview(self, request: Request) -> Response:
+        return self.page_or_json(request, "overview", self.dashboard().overview())
+
+    async def search(self, request: Request) -> Response:
+        return self.page_or_json(request, "search", search_page(request, self.dashboard()))
+
+    async def person(self, request: Request) -> Response:
+        return self.page_or_json(request, "person", person_page(request, self.dashboard()))
+
+    async def article(self, request: Request) -> Response:
+        page = self.dashboard().article(request.path_params["aid"])
+        if page is None:
+            raise HTTPException(404, f"no article {request.path_params['aid']!r}")
+        return self.page_or_json(request, "article", page)
+
+    def listing(
+        self, title: str, fetch: Callable[[Dashboard, int, int], tuple[list[ListRow], bool]]
+    ) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            limit, offset = _paging(request)
+            found, more = fetch(self.dashboard(), limit, offset)
+            page = ListPage(
+                title=f"{title} · multivector",
+                heading=title,
+                rows=tuple(found),
+                pager=_pager(request, limit, offset, len(found), more),
+                api_href=_api(request),
+            )
+            return self.page_or_json(request, "list", page)
+
+        return endpoint
+
+    def routes(self) -> list[Route]:
+        """The pages, the same under /api/ as JSON, and plotly's JavaScript."""
+        pages = [
+            Route("/", self.guarded(self.overview)),
+            Route("/search", self.guarded(self.search)),
+            Route("/person/{key:path}", self.guarded(self.person)),
+            Route("/article/{aid}", self.guarded(self.article)),
+            Route("/people", self.guarded(self.listing("People", Dashboard.people))),
+            Route("/articles", self.guarded(self.listing("Articles", Dashboard.articles))),
+        ]
+        api = [Route("/api/overview", self.guarded(self.overview))] + [
+            Route("/api" + r.path, r.endpoint) for r in pages[1:]
+        ]
+        return [*pages, *api, Route("/static/plotly.min.js", plotly_js)]
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def plotly_js(request: Request) -> Response:
+    return Response(
+        _plotly_js(),
+        media_type="application/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+def create_app(db: str | Path, *, n_boot: int = 200, warm: bool = False) -> Starlette:
+    """The dashboard app for one database (opened read-only on first use).
+
+    `warm`: compute the overview in the background as the server starts, so that the first
+    visitor does not wait for the indices of a large corpus."""
+    site = Site(db, n_boot=n_boot)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if warm:
-            threading.Thread(target=warm_up, name="multivector-warm-up", daemon=True).start()
+            threading.Thread(target=site.warm_up, name="multivector-warm-up", daemon=True).start()
         yield
-        close()
+        site.close()
 
     app = Starlette(
-        routes=[*pages, *api, Route("/static/plotly.min.js", plotly_js)],
-        exception_handlers={Exception: on_error, HTTPException: on_error},
+        routes=site.routes(),
+        exception_handlers={Exception: site.on_error, HTTPException: site.on_error},
         lifespan=lifespan,
     )
-
-    def close() -> None:
-        with lock:
-            if "dashboard" in state:
-                state.pop("dashboard").db.close()
-
-    app.state.dashboard = dashboard
-    app.state.close = close
+    app.state.dashboard = site.dashboard
+    app.state.close = site.close
     return app
 
 
