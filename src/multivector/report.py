@@ -7,8 +7,8 @@ a test checks. The sections are built in `sections.py` from the queries in
 `report_queries.py`, with the figures of `charts.py`; this module puts them together.
 Every chart links down to the statements, quotes and articles behind it.
 
-Dates: the forecast ledger says whether a forecast is due relative to `today`, which the
-caller passes in; with no `today`, the status is "unknown". No date is ever guessed.
+`today` (given by the caller, never guessed) decides which forecasts are due: see
+`sections.forecast_status`.
 """
 
 from __future__ import annotations
