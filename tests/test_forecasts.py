@@ -127,6 +127,8 @@ def test_forecast_span(text: str, span: str | None) -> None:
         "The minister will publish the report on Monday.",
         "Russia may have played a role in the crisis.",
         "The deal could have collapsed without Qatar.",
+        "Ghana signed new supply contracts with Korean utilities this month.",
+        "About 40% of this year's harvest was already sold to Dutch buyers.",
     ],
 )
 def test_not_a_forecast(text: str) -> None:
@@ -190,6 +192,11 @@ def test_horizon_window(
     (f,) = find_forecasts(text, published=published)
     assert f.horizon == horizon
     assert f.window == window
+
+
+def test_this_year_is_a_horizon_of_a_future_clause() -> None:
+    (f,) = find_forecasts("Ghana will sign new supply contracts this month.")
+    assert f.horizon == "this month"
 
 
 def test_horizon_of_another_clause_is_not_taken() -> None:

@@ -413,8 +413,9 @@ def _is_question(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
     return line.endswith("?") or (bool(words) and words[0].lower() in lex.question_words)
 
 
-#: Horizon rules that do not make a clause a forecast by themselves ("signed in 2013").
-_NOT_CUES = frozenset({"open", "in_year"})
+#: Horizon rules that do not make a clause a forecast by themselves ("signed in 2013",
+#: "signed new contracts this month": news uses them for the past as often as the future).
+_NOT_CUES = frozenset({"open", "in_year", "this"})
 
 _HEADLINE_TO = re.compile(r"([\w'’-]+)\s+to\s+([a-z][\w-]*)\b")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "these", "that"})
