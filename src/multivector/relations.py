@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -152,7 +153,7 @@ def score_tone(text: str, start: int, end: int, rules: RelationRules) -> float:
     """Mean weight of the tone terms in text[start:end], negations flipping, hedges halving."""
     weights = []
     for offset, term in rules.tone.find(text, start, end):
-        before = _WORD.findall(text[start:offset].lower())[-rules.window :]
+        before = _words_before(text, start, offset, rules.window)
         weight = rules.tone_weights[term]
         if any(w in rules.negations or w.endswith("n't") for w in before):
             weight = -weight
@@ -162,6 +163,16 @@ def score_tone(text: str, start: int, end: int, rules: RelationRules) -> float:
     if not weights:
         return 0.0
     return round(max(-1.0, min(1.0, sum(weights) / len(weights))), 4)
+
+
+def _words_before(text: str, start: int, offset: int, n: int) -> list[str]:
+    """The last `n` words of text[start:offset], lower-cased; reads a short window first,
+    since tone words sit in long sentences and only their neighbours matter."""
+    window_start = max(start, offset - 24 * (n + 1))
+    words = _WORD.findall(text[window_start:offset].lower())
+    if window_start > start and len(words) <= n:  # the window may have cut a word: read all
+        words = _WORD.findall(text[start:offset].lower())
+    return words[-n:] if n else []
 
 
 def polarity_of(intensity: float, threshold: float) -> Polarity:
@@ -227,15 +238,23 @@ def find_statements(
     rules: RelationRules,
 ) -> tuple[Statement, ...]:
     """Every sentence linking `focus` with at least one partner, classified."""
-    actors = [m for m in mentions if not (m.in_name or m.ethnic)]
-    officials = [s for p in persons if p.country == focus for s in p.spans]
+    actors = sorted((m for m in mentions if not (m.in_name or m.ethnic)), key=lambda m: m.start)
+    actor_starts = [m.start for m in actors]
+    officials = sorted(
+        (s for p in persons if p.country == focus for s in p.spans), key=lambda s: s.start
+    )
+    official_starts = [s.start for s in officials]
     out = []
     for start, end in sentence_spans(text):
         if any(start < b.end and b.start < end for b in skip):
             continue
-        inside = [m for m in actors if start <= m.start and m.end <= end]
+        first = bisect_left(actor_starts, start)
+        inside = [m for m in actors[first : bisect_left(actor_starts, end)] if m.end <= end]
         has_focus = any(m.actor == focus for m in inside) or any(
-            start <= s.start and s.end <= end for s in officials
+            s.end <= end
+            for s in officials[
+                bisect_left(official_starts, start) : bisect_left(official_starts, end)
+            ]
         )
         partners = tuple(dict.fromkeys(m.actor for m in inside if m.actor != focus))
         if not (has_focus and partners):
