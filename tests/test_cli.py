@@ -285,3 +285,28 @@ def test_analyze_never_stores_its_own_report(runner, write_file, tmp_path, tmp_d
     again = runner.invoke(app, args)
     assert again.stderr == f"{report}: skipped: this is the output file of the run itself\n"
     assert again.stdout.splitlines()[0] == summary_line(1, 0, 1, 1)
+
+
+@pytest.mark.parametrize("name", ["persons", "quotes", "quantities", "forecasts", "relations"])
+def test_rules_option_replaces_a_bundled_rules_file(runner, write_file, tmp_path, name):
+    from multivector.config import data_path
+
+    article = write_file("c/a.txt", "Ferry talks\nMinister Aida Serikova said Norway will help.\n")
+    own = tmp_path / f"{name}.toml"
+    own.write_bytes(data_path(f"{name}.toml").read_bytes())
+    default = runner.invoke(app, ["extract", str(article)])
+    copied = runner.invoke(app, ["extract", str(article), "--rules", f"{name}={own}"])
+    assert copied.exit_code == 0, copied.stderr
+    assert copied.stdout == default.stdout
+    bad = tmp_path / f"broken-{name}.toml"
+    bad.write_text("this is = not [valid toml", encoding="utf-8")
+    broken = runner.invoke(app, ["extract", str(article), "--rules", f"{name}={bad}"])
+    assert broken.exit_code == 2
+    assert str(bad) in broken.stderr
+
+
+def test_rules_option_rejects_unknown_names(runner, write_file):
+    article = write_file("a.txt", "Ferry talks\nNorland met Ostravia.\n")
+    result = runner.invoke(app, ["extract", str(article), "--rules", "colours=x.toml"])
+    assert result.exit_code == 2
+    assert "--rules 'colours=x.toml': use NAME=FILE" in result.stderr

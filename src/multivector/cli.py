@@ -130,16 +130,50 @@ SpacyModelOpt = Annotated[
 ]
 
 
+#: `--rules NAME=FILE`: which step option each replaceable data file feeds.
+RULE_FILES = {
+    "persons": "persons_file",
+    "quotes": "quote_cues",
+    "quantities": "quantities_lexicon",
+    "forecasts": "forecasts_lexicon",
+    "relations": "relations",
+}
+RulesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rules",
+        help="Replace a bundled rules file with your own, as NAME=FILE (repeatable); NAME is "
+        "one of: "
+        + ", ".join(RULE_FILES)
+        + ". Start from a copy of src/multivector/data/NAME.toml.",
+    ),
+]
+
+
+def _rule_files(rules: list[str] | None) -> dict[str, str]:
+    options = {}
+    for item in rules or ():
+        name, _, path = item.partition("=")
+        if name not in RULE_FILES or not path:
+            raise _fail(f"--rules {item!r}: use NAME=FILE with NAME one of {', '.join(RULE_FILES)}")
+        if not Path(path).is_file():
+            raise _fail(f"--rules {item!r}: no such file {path}")
+        options[RULE_FILES[name]] = path
+    return options
+
+
 def _pipeline(
     focus: str | None,
     vectors: str | None,
     gazetteer: list[Path] | None,
     spacy_model: str | None = None,
+    rules: list[str] | None = None,
 ) -> Any:
     options: dict[str, Any] = {
         "vectors": vectors,
         "gazetteer": tuple(gazetteer or ()),
         "spacy_model": spacy_model,
+        **_rule_files(rules),
     }
     return build_pipeline(resources=api.make_resources(focus=focus, **options))
 
@@ -206,6 +240,7 @@ def analyze(
     vectors: VectorsOpt = None,
     gazetteer: GazetteerOpt = None,
     spacy_model: SpacyModelOpt = None,
+    rules: RulesOpt = None,
     report: Annotated[
         Path | None,
         typer.Option(
@@ -225,7 +260,7 @@ def analyze(
         report_file = file_identity(report) if report is not None else None
         if report_file is not None:  # a report from an earlier run is not an article
             options = dataclasses.replace(options, exclude=options.exclude | {report_file})
-        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
+        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model, rules)
         with Store(db) as store, _progress(progress and err.is_terminal, "Analysing") as listener:
             summary = api.analyze(
                 paths,
@@ -273,6 +308,7 @@ def extract(
     vectors: VectorsOpt = None,
     gazetteer: GazetteerOpt = None,
     spacy_model: SpacyModelOpt = None,
+    rules: RulesOpt = None,
 ) -> None:
     """Print one JSON object per article with everything extracted from it; stores nothing.
 
@@ -289,7 +325,7 @@ def extract(
             raise _fail(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
     try:
         options = _ingest_options(max_size, published, boilerplate)
-        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
+        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model, rules)
         skipped = 0
         with out.open("w", encoding="utf-8") if out else _stdout() as sink:
             options = _not_reading(sink, options)
@@ -356,6 +392,7 @@ def evaluate(
     vectors: VectorsOpt = None,
     gazetteer: GazetteerOpt = None,
     spacy_model: SpacyModelOpt = None,
+    rules: RulesOpt = None,
 ) -> None:
     """Score extraction against hand annotations: precision, recall and F1 per record type.
 
@@ -369,7 +406,7 @@ def evaluate(
 
     try:
         gold_records = ev.load_gold(gold)
-        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model)
+        pipeline = _pipeline(focus, vectors, gazetteer, spacy_model, rules)
         predictions = (
             r.to_json() for r in api.extract(paths, pipeline=pipeline) if not isinstance(r, Skip)
         )
