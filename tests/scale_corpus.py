@@ -9,6 +9,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +83,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
+    with throwaway_pg_database("mv") as url:
+        yield url
+
+
+@contextmanager
+def throwaway_pg_database(prefix: str) -> Iterator[str]:
+    """A fresh database on the test server, dropped afterwards; skips when unusable."""
     if not PG_URL:
         pytest.skip("PostgreSQL not configured: set MULTIVECTOR_TEST_PG (scripts/test does)")
     server = sa.engine.make_url(database_url(PG_URL))
-    name = f"mv_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from dashboard_data import fill
 from multivector.export import export_table
 from multivector.queries import open_readonly
 from multivector.report import ReportOptions, report_context
-from multivector.store import database_url
+from scale_corpus import throwaway_pg_database
 from test_web import Client, hit_texts
 
 PG_URL = os.environ.get("MULTIVECTOR_TEST_PG")
@@ -27,23 +26,9 @@ PG_URL = os.environ.get("MULTIVECTOR_TEST_PG")
 
 @pytest.fixture(scope="module")
 def pg_db() -> Iterator[str]:
-    if not PG_URL:
-        pytest.skip("PostgreSQL not configured: set MULTIVECTOR_TEST_PG (scripts/test does)")
-    server = sa.engine.make_url(database_url(PG_URL))
-    name = f"mv_views_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at {PG_URL} unusable: {str(exc).splitlines()[0]}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    fill(url)
-    yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+    with throwaway_pg_database("mv_views") as url:
+        fill(url)
+        yield url
 
 
 @pytest.fixture(scope="module")
