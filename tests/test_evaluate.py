@@ -72,7 +72,7 @@ def test_attribution_needs_the_same_last_name():
     [("Kassym-Jomart", "Kasym-Zhomart"), ("Andrei", "Andrey"), ("Alexey", "Aleksei")],
 )
 def test_fold_joins_transliteration_variants(a, b):
-    assert ev.fold(a) == ev.fold(b)
+    assert ev.fold_name(a) == ev.fold_name(b)
 
 
 def test_persons_merged_and_false_merges():

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .personnames import fold_name
 
 OPTIONAL_FLAGS = ("implicit", "borderline", "boilerplate", "headline", "in_name", "ethnic")
 QUOTE_IOU = 0.5
@@ -120,21 +120,12 @@ class Evaluation:
         }
 
 
-def fold(text: str) -> str:
-    """Transliteration-tolerant key: 'Kassym-Jomart' and 'Kasym-Zhomart' fold alike."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z]", "", text)
-    for a, b in (("zh", "j"), ("kh", "h"), ("ks", "x"), ("y", "i"), ("ey", "ei")):
-        text = text.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", text)
-
-
 def last_name_key(name: str | None) -> str | None:
     """Folded last word of a speaker name, None for no speaker."""
     if not name:
         return None
     words = re.findall(r"[^\W\d_][\w'’-]*", name)
-    return fold(words[-1]) if words else fold(name)
+    return fold_name(words[-1]) if words else fold_name(name)
 
 
 def is_optional(record: Record) -> bool:
@@ -216,7 +207,7 @@ def _name_forms(person: Record) -> set[str]:
         if words[0].lower() in {"the", "a", "an"} or any(w.endswith(("'s", "’s")) for w in words):
             continue
         if all(w[:1].isupper() for w in words):
-            forms.add(fold(alias))
+            forms.add(fold_name(alias))
     return forms
 
 
