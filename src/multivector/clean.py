@@ -16,6 +16,7 @@ from pathlib import Path
 from .config import load_data
 from .errors import ConfigError
 from .records import Boilerplate
+from .text import overlaps
 
 #: White space plus the byte-order mark a UTF-8 file may start with (kept in the text).
 _LEADING = re.compile(r"[\s\ufeff\u200b]*")
@@ -152,11 +153,6 @@ def _merge(spans: list[Boilerplate]) -> tuple[Boilerplate, ...]:
     return tuple(out)
 
 
-def inside(start: int, end: int, spans: Sequence[Boilerplate]) -> bool:
-    """True when [start, end) overlaps any of the spans."""
-    return any(start < s.end and s.start < end for s in spans)
-
-
 def analyse_layout(text: str, rules: ChromeRules) -> Layout:
     """Find chrome, headline and outlet of a plain-text article."""
     lines = list(iter_lines(text))
@@ -175,7 +171,7 @@ def analyse_layout(text: str, rules: ChromeRules) -> Layout:
     )
     spans.extend(_teasers(lines, rules))
     merged = _merge(spans)
-    title_line = next((ln for ln in lines if not inside(ln.start, ln.end, merged)), None)
+    title_line = next((ln for ln in lines if not overlaps(ln.start, ln.end, merged)), None)
     if title_line is not None:
         repeats = [
             Boilerplate(ln.start, ln.end, "repeated-headline")

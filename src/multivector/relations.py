@@ -32,7 +32,7 @@ from .records import (
     Quote,
     Statement,
 )
-from .text import sentence_spans
+from .text import overlaps, sentence_spans
 from .vectors import VectorSet, load_vectors
 
 _WORD = re.compile(r"[\w'’-]+|n't")
@@ -246,7 +246,7 @@ def find_statements(
     official_starts = [s.start for s in officials]
     out = []
     for start, end in sentence_spans(text):
-        if any(start < b.end and b.start < end for b in skip):
+        if overlaps(start, end, skip):
             continue
         first = bisect_left(actor_starts, start)
         inside = [m for m in actors[first : bisect_left(actor_starts, end)] if m.end <= end]
