@@ -32,7 +32,7 @@ from .records import (
     Quote,
     Statement,
 )
-from .text import overlaps, sentence_spans
+from .text import caseless_pattern, lowered, overlaps, sentence_spans
 from .vectors import VectorSet, load_vectors
 
 _WORD = re.compile(r"[\w'’-]+|n't")
@@ -51,8 +51,10 @@ class Lexicon:
     """Terms compiled once: a single alternation regex plus term -> categories lookup."""
 
     pattern: re.Pattern[str]
+    lower_pattern: re.Pattern[str] | None  # `pattern` for `text.lowered` copies, when it can be
     exact: Mapping[str, tuple[str, ...]]
-    prefixes: tuple[tuple[str, tuple[str, ...]], ...]
+    prefixes: Mapping[str, tuple[str, ...]]
+    prefix_lengths: tuple[int, ...]  # longest first: the longest matching prefix wins
 
     @classmethod
     def build(cls, terms: Mapping[str, Sequence[str]]) -> Lexicon:
@@ -72,29 +74,36 @@ class Lexicon:
                     alternatives.append(re.escape(key))
                 firsts.add(key[:1] if key[:1] != "*" else "")
         alternatives.sort(key=len, reverse=True)
-        pattern = re.compile(
-            r"(?<![\w-])" + _first_chars(firsts) + "(?:" + "|".join(alternatives) + r")(?![\w-])",
-            re.I,
+        source = (
+            r"(?<![\w-])" + _first_chars(firsts) + "(?:" + "|".join(alternatives) + r")(?![\w-])"
         )
         return cls(
-            pattern,
+            re.compile(source, re.I),
+            caseless_pattern(source),
             {k: tuple(v) for k, v in exact.items()},
-            tuple(sorted(((k, tuple(v)) for k, v in prefixes.items()), key=lambda kv: -len(kv[0]))),
+            {k: tuple(v) for k, v in prefixes.items()},
+            tuple(sorted({len(k) for k in prefixes}, reverse=True)),
         )
 
     def categories(self, matched: str) -> tuple[str, ...]:
         key = matched.lower()
         if key in self.exact:
             return self.exact[key]
-        for prefix, cats in self.prefixes:
-            if key.startswith(prefix):
+        for length in self.prefix_lengths:
+            cats = self.prefixes.get(key[:length])
+            if cats is not None:
                 return cats
         return ()
 
     def find(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
         """(offset, category) of every term occurrence in text[start:end]."""
         found = []
-        for match in self.pattern.finditer(text, start, end):
+        low = lowered(text) if self.lower_pattern is not None else None
+        if low is not None and self.lower_pattern is not None:
+            matches = self.lower_pattern.finditer(low, start, end)
+        else:
+            matches = self.pattern.finditer(text, start, end)
+        for match in matches:
             for category in self.categories(match.group()):
                 found.append((match.start(), category))
         return found

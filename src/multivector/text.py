@@ -111,6 +111,41 @@ def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]] | Sequence[o
     return False
 
 
+@functools.cache
+def _case_aliases() -> str:
+    """The non-ASCII characters a case-insensitive pattern takes for an ASCII letter
+    (the Kelvin sign for "k", the long s for "s", dotted and dotless i)."""
+    others = "".join(map(chr, range(0x80, 0x10000)))  # none beyond the BMP folds to ASCII
+    return "".join(sorted(set(re.findall("[a-z]", others, re.IGNORECASE))))
+
+
+def ascii_lower(text: str) -> str | None:
+    """`text` with its ASCII letters lower-cased and every character at its offset, or None when
+    it holds a character that case-insensitive matching would equate with an ASCII letter.
+
+    A lower-case pattern without IGNORECASE scans this copy about twice as fast as the
+    case-insensitive pattern scans the text, and finds the same spans.
+    """
+    if text.isascii():
+        return text.lower()
+    if any(c in text for c in _case_aliases()):  # a few substring tests beat a regex scan
+        return None
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+
+
+# Several steps scan the same article case-insensitively: the copy is made once per text.
+lowered = functools.lru_cache(maxsize=4)(ascii_lower)
+
+
+def caseless_pattern(source: str) -> re.Pattern[str] | None:
+    """`source` (a case-insensitive pattern) compiled for texts passed through `ascii_lower`, or
+    None when it spells an upper-case or a non-ASCII cased letter, which that copy cannot match."""
+    body = re.sub(r"\\.|\(\?P[<=]", "", source)  # no letters: escapes (\W, \S), group syntax
+    if any(c.isupper() or (not c.isascii() and c.lower() != c.upper()) for c in body):
+        return None
+    return re.compile(source)
+
+
 def trie_regex(phrases: Iterable[str]) -> str:
     """One regex for many phrases with shared prefixes factored out (a trie), which Python's
     engine scans several times faster than a flat alternation; longest match wins."""
