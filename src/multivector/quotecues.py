@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import load_data
+from .text import trie_regex
 
 _WHO = r"[^,.;:!?\"“”«»()\n]{1,160}?"
 _POSS = r"[^,.;:!?\"“”«»()\n]{1,80}?"
@@ -18,28 +19,9 @@ _OUTLET = r"[^,.;:!?\"“”«»()\n]{1,80}?"
 
 
 def _alternation(phrases: Iterable[str]) -> str:
-    """A regex matching any of the literal phrases (longest first), as a prefix trie so that
-    the regex engine does not retry every phrase at every position; spaces match any white
-    space."""
-    trie: dict[str, Any] = {}
-    for phrase in {p.strip().lower() for p in phrases if p.strip()}:
-        node = trie
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie_regex(trie)
-
-
-def _trie_regex(node: dict[str, Any]) -> str:
-    ends = "" in node
-    branches = []
-    for ch in sorted((k for k in node if k), key=lambda k: k):
-        atom = r"\s+" if ch == " " else re.escape(ch)
-        branches.append(atom + _trie_regex(node[ch]))
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if ends else body
+    """A regex matching any of the literal phrases (longest first, spaces matching any white
+    space), as a prefix trie so that the engine does not retry every phrase at every position."""
+    return trie_regex({p.strip() for p in phrases if p.strip()})
 
 
 @dataclass(frozen=True)
