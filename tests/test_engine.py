@@ -65,6 +65,19 @@ def test_spec_rebuilds_the_pipeline_once_per_process() -> None:
     assert extract_batch(spec, []) == []
 
 
+def test_records_survive_pickling_between_processes(corpus: Path) -> None:
+    """Workers send records back pickled (`Record.__reduce__`): every field, nested records
+    and the extras dict must come back equal and of the same types."""
+    extractions = [r for r in api.extract([corpus]) if isinstance(r, Extraction)]
+    assert sum(len(e.mentions) + len(e.quotes) + len(e.persons) for e in extractions) > 50
+    back = pickle.loads(pickle.dumps(extractions, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == extractions
+    assert [e.to_json() for e in back] == [e.to_json() for e in extractions]
+    assert {type(m) for e in back for m in e.mentions} == {
+        type(m) for e in extractions for m in e.mentions
+    }
+
+
 def test_extract_on_cluster_equals_serial(corpus: Path, scheduler: str) -> None:
     serial = _lines(api.extract([corpus]))
     with Engine(workers=1) as engine:

@@ -36,10 +36,24 @@ def _plain(value: Any) -> Any:
 
 
 class Record:
-    """Mixin: JSON-ready dict in the public field order."""
+    """Mixin: JSON-ready dict in the public field order, and compact pickling."""
+
+    __slots__ = ()
 
     def to_json(self) -> dict[str, Any]:
         return _plain(self)  # type: ignore[no-any-return]
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickle as the constructor call: records travel between Dask workers and the
+        writer, and this is about twice as fast both ways as the slots dataclass default."""
+        cls = type(self)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return cls, tuple([getattr(self, name) for name in names])
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
