@@ -1,7 +1,8 @@
 """Which context fields a Jinja template reads (datasette-style documented-context check).
 
 Walks the template's syntax tree from its root variables (each a dataclass type), following
-`for` loops over tuple fields and `with` bindings, and records every `x.field` it reads. An
+`for` loops over tuple fields, `with` bindings and included templates, and records every
+`x.field` it reads. An
 attribute that is not a field of the dataclass is an error at once.
 """
 
@@ -70,6 +71,10 @@ def fields_used(env: Environment, name: str, roots: dict[str, type]) -> dict[typ
             return
         if isinstance(node, nodes.Getattr):
             resolve(node, scope)
+            return
+        if isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const):
+            included = env.loader.get_source(env, node.template.value)[0]  # type: ignore[union-attr]
+            visit(env.parse(included), scope)  # the included template sees the same names
             return
         for child in node.iter_child_nodes():
             visit(child, scope)
