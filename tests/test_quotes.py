@@ -468,7 +468,18 @@ def test_topic_reports_are_not_quotes(text: str) -> None:
             "Government of Russia",
             "Kremlin",
         ),
+        (
+            "NATO said that its exercises would grow.",
+            "NATO",
+            "NATO",
+            "bloc",
+            "NATO",
+            "NATO",
+        ),
+        ("“Rules are rules,” the EU said.", "EU", "EU", "bloc", "EU", "EU"),
+        ("The IMF said that growth would slow.", "IMF", "IMF", "org", "IMF", "IMF"),
     ],
+    ids=["possessive-leaders", "leadership-of", "metonym", "bloc", "bloc-direct", "org"],
 )
 def test_collective_state_speakers(
     text: str, surface: str, actor: str, kind: str, speaker: str, mention_text: str

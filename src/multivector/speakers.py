@@ -204,12 +204,13 @@ class QuoteContext:
         return self.describe(s, end, dm.group("head").lower(), anchor)
 
     def _state_subject(self, start: int, end: int) -> Speaker | None:
-        """A state or its metonym as subject ('the Kremlin said')."""
+        """A state or its metonym as subject ('the Kremlin said'): the state label; a bloc or
+        an organisation ('NATO said', 'the European Commission said'): its name as written."""
         heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
-        if not heads or heads[-1].kind not in ("country", "metonym", "org") or heads[-1].place:
+        if not heads or heads[-1].kind == "demonym" or heads[-1].place:
             return None
         m = heads[-1]
-        label = self.state_name(m) if m.kind != "org" else m.surface
+        label = self.state_name(m) if m.kind in ("country", "metonym") else m.surface
         return Speaker(label, None, m.surface, m.start, m.end)
 
     def _unlisted_name(self, start: int, end: int, phrase: str) -> Speaker | None:
