@@ -9,14 +9,14 @@ candidates are checked for word boundaries and case, and the longest match wins.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gettext
-import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import ahocorasick
 import pycountry
@@ -56,30 +56,97 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """Cue phrases as tuples of lower-case words, indexed so most tests are one set lookup."""
+
+    items: frozenset[tuple[str, ...]]
+    lengths: tuple[int, ...]
+    firsts: frozenset[str]
+    lasts: frozenset[str]
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> Phrases:
+        items = frozenset(p for p in (tuple(v.lower().split()) for v in values) if p)
+        return cls(
+            items=items,
+            lengths=tuple(sorted({len(p) for p in items})),
+            firsts=frozenset(p[0] for p in items),
+            lasts=frozenset(p[-1] for p in items),
+        )
+
+    def matches(self, words: Sequence[str], *, tail: bool) -> bool:
+        """Whether `words` end (tail) or start with one of the phrases."""
+        for k in self.lengths:
+            if k > len(words):
+                break
+            if tuple(words[len(words) - k :] if tail else words[:k]) in self.items:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
 class Cues:
     """Cue words for the flags; phrases are tuples of lower-case words."""
 
-    place_before: tuple[tuple[str, ...], ...]
-    not_place_before: tuple[tuple[str, ...], ...]
-    place_after: tuple[tuple[str, ...], ...]
+    place_before: Phrases
+    not_place_before: Phrases
+    place_after: Phrases
     region_route_word: str
     dateline_after: re.Pattern[str] | None
     alias_words: frozenset[str]
     openers: frozenset[str]
     name_heads: frozenset[str]
+    name_head_re: re.Pattern[str] | None  # finds the head words as substrings
     name_connectors: frozenset[str]
     name_suffixes: frozenset[str]
     ethnic_after: frozenset[str]
-    ethnic_before: tuple[tuple[str, ...], ...]
-    language_verbs: tuple[tuple[str, ...], ...]
+    ethnic_before: Phrases
+    language_verbs: Phrases
+
+
+class _Variant(NamedTuple):
+    """What the automaton reports for one case variant of a surface form.
+
+    The flags depend only on the variant's own characters, so the candidate filters that
+    look at them are decided once here, not at every hit.
+    """
+
+    length: int
+    entry: Entry
+    word_end: bool  # ends with a letter or digit: must not run on into a word
+    glued_ok: bool  # a dotted abbreviation may follow a lower-case letter without a space
+    short_caps: bool  # up to four capitals (dots aside): checked against headline caps
+    guard: bool  # run _guard_ok: guarded, or a short capitals form of up to five characters
+
+    @classmethod
+    def of(cls, variant: str, entry: Entry) -> _Variant:
+        letters = variant.replace(".", "")
+        short_caps = letters.isupper() and len(letters) <= 4
+        return cls(
+            length=len(variant),
+            entry=entry,
+            word_end=variant[-1].isalnum(),
+            glued_ok="." in variant and variant[0].isupper(),
+            short_caps=short_caps,
+            guard=entry.guarded or (len(variant) <= 5 and short_caps),
+        )
+
+
+@dataclass(frozen=True)
+class _Automaton:
+    """An Aho-Corasick automaton over some variants; `trigger` (if any) finds a character that
+    can start one of them, so the automaton need not scan a text that has none."""
+
+    automaton: Any
+    trigger: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """A compiled gazetteer: surface form -> Entry, the automaton over all case variants, cues."""
+    """A compiled gazetteer: surface form -> Entry, automata over all case variants, cues."""
 
     forms: Mapping[str, Entry]
-    automaton: Any
+    automata: tuple[_Automaton, ...]
     cues: Cues
 
     def __contains__(self, surface: str) -> bool:
@@ -140,8 +207,10 @@ def _pycountry_forms(
     return tuple(out)
 
 
-def _cue_phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(v.lower().split()) for v in values)
+def _substrings(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding any of `words` (None for none), longest first."""
+    unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, unique))) if unique else None
 
 
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
@@ -154,19 +223,20 @@ def _compile(pattern: str | None) -> re.Pattern[str] | None:
 def _cues(data: Mapping[str, Any]) -> Cues:
     c = data.get("cues", {})
     return Cues(
-        place_before=_cue_phrases(c.get("place_before", [])),
-        not_place_before=_cue_phrases(c.get("not_place_before", [])),
-        place_after=_cue_phrases(c.get("place_after", [])),
+        place_before=Phrases.of(c.get("place_before", [])),
+        not_place_before=Phrases.of(c.get("not_place_before", [])),
+        place_after=Phrases.of(c.get("place_after", [])),
         region_route_word=str(c.get("region_route_word", "to")),
         dateline_after=_compile(c.get("dateline_after")),
         alias_words=frozenset(w.lower() for w in c.get("alias_words", [])),
         openers=frozenset(w.lower() for w in c.get("openers", [])),
         name_heads=frozenset(c.get("name_heads", [])),
+        name_head_re=_substrings(c.get("name_heads", [])),
         name_connectors=frozenset(c.get("name_connectors", [])),
         name_suffixes=frozenset(w.lower() for w in c.get("name_suffixes", [])),
         ethnic_after=frozenset(w.lower() for w in c.get("ethnic_after", [])),
-        ethnic_before=_cue_phrases(c.get("ethnic_before", [])),
-        language_verbs=_cue_phrases(c.get("language_verbs", [])),
+        ethnic_before=Phrases.of(c.get("ethnic_before", [])),
+        language_verbs=Phrases.of(c.get("language_verbs", [])),
     )
 
 
@@ -205,18 +275,39 @@ def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
     for surface in data.get("block", {}).get("phrases", []):
         add(surface, Entry("", "", "block"))
 
-    automaton = ahocorasick.Automaton()
+    variants: dict[str, _Variant] = {}
     for surface, entry in forms.items():
-        variants = {surface, surface[0].upper() + surface[1:]}
+        cased = {surface, surface[0].upper() + surface[1:]}
         if sum(ch.isalpha() for ch in surface) >= 4 and not entry.guarded:
-            variants.add(surface.upper())
-        for variant in variants:
+            cased.add(surface.upper())
+        for variant in cased:
             # a variant is the capitalised form of a lower-case-initial surface; an exact
             # surface defined elsewhere keeps its own entry
-            owner = forms.get(variant, entry)
-            automaton.add_word(variant, (len(variant), owner))
-    automaton.make_automaton()
-    return Gazetteer(forms=forms, automaton=automaton, cues=_cues(data))
+            variants[variant] = _Variant.of(variant, forms.get(variant, entry))
+    return Gazetteer(forms=forms, automata=_automata(variants), cues=_cues(data))
+
+
+def _automata(variants: Mapping[str, _Variant]) -> tuple[_Automaton, ...]:
+    """One automaton for the variants starting with an ASCII character, one for the rest.
+
+    An automaton's cost per character grows with the number of distinct first characters
+    (each node's children are searched one by one), and English text rarely holds one of
+    the others (Cyrillic names, say), so the second automaton runs only when it does.
+    """
+    ascii_first = {v: x for v, x in variants.items() if v[0].isascii()}
+    other = {v: x for v, x in variants.items() if not v[0].isascii()}
+    out = []
+    for group in (ascii_first, other):
+        if not group:
+            continue
+        automaton = ahocorasick.Automaton()
+        for variant, value in group.items():
+            automaton.add_word(variant, value)
+        automaton.make_automaton()
+        firsts = "".join(sorted({re.escape(v[0]) for v in group}))
+        trigger = None if group is ascii_first else re.compile(f"[{firsts}]")
+        out.append(_Automaton(automaton, trigger))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=16)
@@ -238,13 +329,6 @@ def load_gazetteer(extra: Sequence[str | Path] | str | Path = ()) -> Gazetteer:
 # Matching
 
 
-def _left_ok(text: str, start: int, surface: str) -> bool:
-    if start == 0 or not text[start - 1].isalnum():
-        return True
-    # text glued by scraping ("...KavkazaU.S. President"): abbreviations with dots only
-    return "." in surface and text[start - 1].islower() and surface[0].isupper()
-
-
 def _prev_word(text: str, start: int) -> tuple[str, bool] | None:
     """The word right before `start` (only blanks between) and whether it opens a sentence."""
     m = _PREV_WORD.search(text, max(0, start - _WINDOW), start)
@@ -264,10 +348,9 @@ def _next_word(text: str, end: int) -> str | None:
     return m.group(1) if m else None
 
 
-def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> bool:
+def _guard_ok(text: str, start: int, end: int, form: _Variant, gaz: Gazetteer) -> bool:
     """Reject person-like or headline-caps uses of ambiguous forms ("Michael Jordan", "LET US")."""
-    letters = text[start:end].replace(".", "")
-    if entry.guarded:
+    if form.entry.guarded:
         nxt = _next_word(text, end)
         if nxt and nxt[0].isupper():
             return False
@@ -279,7 +362,7 @@ def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> 
                     return False  # a title: "Mr. Jordan"
             elif not opens_sentence or word.lower() not in gaz.cues.openers:
                 return False
-    if letters.isupper() and len(letters) <= 4:
+    if form.short_caps:
         prev_word = _prev_word(text, start)
         for neighbour in (_next_word(text, end), prev_word[0] if prev_word else None):
             if (
@@ -294,21 +377,26 @@ def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> 
 
 
 def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
+    """Every automaton hit that stands as a word (or a prefix before "-") and passes the guard."""
     out = []
     n = len(text)
-    for last, (length, entry) in gaz.automaton.iter(text):
-        end = last + 1
-        start = end - length
-        surface = text[start:end]
-        if end < n and text[end].isalnum() and surface[-1].isalnum():
+    for scanner in gaz.automata:
+        if scanner.trigger is not None and scanner.trigger.search(text) is None:
             continue
-        if entry.role == "prefix" and text[end : end + 1] != "-":
-            continue
-        if not _left_ok(text, start, surface):
-            continue
-        if (entry.guarded or length <= 5) and not _guard_ok(text, start, end, entry, gaz):
-            continue
-        out.append((start, end, entry))
+        for last, form in scanner.automaton.iter(text):
+            end = last + 1
+            start = end - form.length
+            if form.word_end and end < n and text[end].isalnum():
+                continue
+            if form.entry.role == "prefix" and text[end : end + 1] != "-":
+                continue
+            # text glued by scraping ("...KavkazaU.S. President"): dotted abbreviations only
+            before = text[start - 1] if start else " "
+            if before.isalnum() and not (form.glued_ok and before.islower()):
+                continue
+            if form.guard and not _guard_ok(text, start, end, form, gaz):
+                continue
+            out.append((start, end, form.entry))
     return out
 
 
@@ -329,28 +417,83 @@ def _longest(
 
 # ---------------------------------------------------------------------------------------------
 # Flags
+#
+# Every flag looks at the tokens next to a mention (within _WINDOW characters). Most checks stop
+# at the nearest token, so tokens are found one regex step at a time, and the longer windows are
+# read only when the nearest token could start a cue. Tokens before a mention are found in the
+# reversed text: the token pattern reads the same both ways, so a forward scan of the reversed
+# text from the mention meets the window's tokens nearest first.
 
 
-def _tokens_before(text: str, start: int) -> list[str]:
-    return _TOKEN.findall(text, max(0, start - _WINDOW), start)[-8:]
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """One text prepared for the flag checks."""
+
+    text: str
+    reverse: str  # text[::-1]
+    taken: bytearray  # 1 where a chosen candidate (mention or blocked phrase) lies
+    cues: Cues
+    head_starts: list[int]  # name head words anywhere in the text (as substrings), in order
+    head_ends: list[int]
+
+    @classmethod
+    def of(cls, text: str, taken: bytearray, cues: Cues) -> _Doc:
+        heads = list(cues.name_head_re.finditer(text)) if cues.name_head_re else []
+        return cls(
+            text, text[::-1], taken, cues, [m.start() for m in heads], [m.end() for m in heads]
+        )
+
+    def token_after(self, end: int) -> re.Match[str] | None:
+        """The nearest token after `end`."""
+        return _TOKEN.search(self.text, end, min(len(self.text), end + _WINDOW))
+
+    def token_before(self, start: int) -> re.Match[str] | None:
+        """The nearest token before `start`: a match in `reverse` (its text reads backwards)."""
+        pos = len(self.text) - start
+        return _TOKEN.search(self.reverse, pos, min(len(self.text), pos + _WINDOW))
+
+    def word_before(self, start: int) -> str | None:
+        """The nearest token before `start`, lower case."""
+        match = self.token_before(start)
+        return match.group()[::-1].lower() if match is not None else None
+
+    def words_after(self, end: int) -> list[str]:
+        """The first 4 tokens after `end`, lower case."""
+        return [t.lower() for t in _TOKEN.findall(self.text, end, end + _WINDOW)[:4]]
+
+    def words_before(self, start: int) -> list[str]:
+        """The last 4 tokens before `start`, lower case, in reading order."""
+        window = _TOKEN.findall(self.text, max(0, start - _WINDOW), start)
+        return [t.lower() for t in window[-4:]]
+
+    def head_near(self, start: int, end: int) -> bool:
+        """Whether a name head word may lie in the windows around [start, end).
+
+        The head scan reports non-overlapping matches, so every head occurrence overlaps a
+        reported one: no report overlapping the span and its windows means no head there.
+        """
+        i = bisect.bisect_right(self.head_ends, max(0, start - _WINDOW))
+        return i < len(self.head_starts) and self.head_starts[i] < end + _WINDOW
 
 
-def _tokens_after(text: str, end: int) -> list[str]:
-    return _TOKEN.findall(text, end, min(len(text), end + _WINDOW))[:8]
+def _ends_with(doc: _Doc, start: int, last: str | None, phrases: Phrases) -> bool:
+    """Whether the words before `start` end with one of `phrases`; `last` is the nearest."""
+    return last in phrases.lasts and phrases.matches(doc.words_before(start), tail=True)
 
 
-def _ends_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
-    low = [t.lower() for t in tokens[-4:]]
-    return any(p and low[-len(p) :] == list(p) for p in phrases)
+def _starts_with(doc: _Doc, end: int, first: str | None, phrases: Phrases) -> bool:
+    """Whether the words after `end` start with one of `phrases`; `first` is the nearest."""
+    return first in phrases.firsts and phrases.matches(doc.words_after(end), tail=False)
 
 
-def _starts_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
-    low = [t.lower() for t in tokens[:4]]
-    return any(p and low[: len(p)] == list(p) for p in phrases)
+def _is_place(
+    doc: _Doc, start: int, end: int, role: str, prev: Mention | None, first: str | None
+) -> bool:
+    """A capital, seat or region used as a location (venue, visit, route, "(Moscow)").
 
-
-def _is_place(text: str, start: int, end: int, role: str, prev: Mention | None, cues: Cues) -> bool:
-    """A capital, seat or region used as a location (venue, visit, route, "(Moscow)")."""
+    `first` is the token after the span, lower case.
+    """
+    text, cues = doc.text, doc.cues
     if role not in ("metonym", "region") or text[end : end + 2] in ("'s", "’s"):
         return False  # a possessive is an actor ("in Astana's policy"), not a location
     if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
@@ -362,74 +505,93 @@ def _is_place(text: str, start: int, end: int, role: str, prev: Mention | None, 
         m = _PAREN_ALIAS.fullmatch(text, prev.end, start)
         if m and (m.group(1) is None or m.group(1).lower() in cues.alias_words):
             return True
-    before, after = _tokens_before(text, start), _tokens_after(text, end)
-    if _ends_with(before, cues.place_before) and not _ends_with(before, cues.not_place_before):
+    last = doc.word_before(start)
+    if _ends_with(doc, start, last, cues.place_before) and not _ends_with(
+        doc, start, last, cues.not_place_before
+    ):
         return True
-    if _starts_with(after, cues.place_after):
+    if _starts_with(doc, end, first, cues.place_after):
         return True
-    return (
-        role == "region"
-        and len(after) >= 2
-        and after[0].lower() == cues.region_route_word
-        and after[1][0].isupper()
-    )
+    if role != "region" or first != cues.region_route_word:
+        return False
+    after = _TOKEN.findall(text, end, end + _WINDOW)
+    return len(after) >= 2 and after[1][0].isupper()
 
 
-def _name_chain_has_head(tokens: Iterable[re.Match[str]], taken: bytearray, cues: Cues) -> bool:
-    """Walk capitalised words and connectors; a head word makes it an institution name.
+def _name_chain_has_head(
+    doc: _Doc, edge: int, match: re.Match[str] | None, *, backwards: bool = False
+) -> bool:
+    """Walk capitalised words and connectors away from `edge`, from its nearest token `match`;
+    a head word makes it an institution name.
 
     Words of another actor mention are walked over but never count as heads, so "the IMF and
     World Bank" does not put the IMF inside a bank's name.
     """
-    for i, match in enumerate(tokens):
-        if i >= 10:
+    source = doc.reverse if backwards else doc.text
+    size = len(source)
+    stop = min(size, (size - edge if backwards else edge) + _WINDOW)
+    cues = doc.cues
+    for _ in range(10):
+        if match is None:
             break
-        if taken[match.start()]:
-            continue
-        tok = match.group()
-        if tok in cues.name_heads:
-            return True
-        if tok[0].isupper() or tok in cues.name_connectors:
-            continue
-        break
+        if not doc.taken[size - match.end() if backwards else match.start()]:
+            tok = match.group()[::-1] if backwards else match.group()
+            if tok in cues.name_heads:
+                return True
+            if not (tok[0].isupper() or tok in cues.name_connectors):
+                break
+        match = _TOKEN.search(source, match.end(), stop)
     return False
 
 
-def _is_in_name(text: str, start: int, end: int, taken: bytearray, cues: Cues) -> bool:
-    """Inside an institution, treaty or outlet name ("Russian Academy of Sciences")."""
-    after = _TOKEN.finditer(text, end, min(len(text), end + _WINDOW))
-    first = next(after, None)
-    if first is not None:
-        if first.group().lower() in cues.name_suffixes:
-            return True
-        if _name_chain_has_head(itertools.chain((first,), after), taken, cues):
-            return True
-    before = list(_TOKEN.finditer(text, max(0, start - _WINDOW), start))
-    return _name_chain_has_head(reversed(before), taken, cues)
+def _is_in_name(
+    doc: _Doc, start: int, end: int, after: re.Match[str] | None, first: str | None
+) -> bool:
+    """Inside an institution, treaty or outlet name ("Russian Academy of Sciences").
+
+    `after` is the token after the span and `first` the same in lower case.
+    """
+    if first in doc.cues.name_suffixes:
+        return True
+    if not doc.head_near(start, end):
+        return False
+    return _name_chain_has_head(doc, end, after) or _name_chain_has_head(
+        doc, start, doc.token_before(start), backwards=True
+    )
 
 
 def _is_ethnic(
-    text: str, start: int, end: int, role: str, prev: Mention | None, cues: Cues
+    doc: _Doc,
+    start: int,
+    end: int,
+    role: str,
+    prev: Mention | None,
+    after: re.Match[str] | None,
+    first: str | None,
 ) -> bool:
-    """Ethnic or language use of a demonym ("of Russian descent", "the Kazakh language")."""
+    """Ethnic or language use of a demonym ("of Russian descent", "the Kazakh language").
+
+    `after` is the token after the span and `first` the same in lower case.
+    """
     if role == "language":
         return True
     if role != "demonym":
         return False
+    text, cues = doc.text, doc.cues
     if prev is not None and prev.ethnic and text[prev.end : start] in (" and ", " or ", ", "):
         return True  # "in English and French"
-    after = _tokens_after(text, end)
-    if after:
-        first = after[0].lower()
+    if first is not None:
         if first in cues.ethnic_after:
             return True
-        if first == "-" and len(after) > 1 and "-" + after[1].lower() in cues.ethnic_after:
-            return True
-    before = _tokens_before(text, start)
-    if _ends_with(before, cues.ethnic_before):
+        if first == "-":
+            words = doc.words_after(end)
+            if len(words) > 1 and "-" + words[1] in cues.ethnic_after:
+                return True
+    last = doc.word_before(start)
+    if _ends_with(doc, start, last, cues.ethnic_before):
         return True
-    bare = not after or not after[0][0].isalnum() or after[0].lower() in ("and", "or")
-    return bare and _ends_with(before, cues.language_verbs)
+    bare = after is None or not after.group()[0].isalnum() or first in ("and", "or")
+    return bare and _ends_with(doc, start, last, cues.language_verbs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,18 +616,21 @@ def find_mentions(
     out: list[Mention] = []
     prev: Mention | None = None
     chosen, taken = _longest(_candidates(text, gaz), len(text))
+    doc = _Doc.of(text, taken, gaz.cues)
     for start, end, entry in chosen:
         if not entry.actor or skipped.find(1, start, end) != -1:
             continue
+        after = doc.token_after(end)
+        first = after.group().lower() if after is not None else None
         mention = Mention(
             start=start,
             end=end,
             surface=text[start:end],
             actor=entry.actor,
             kind=cast(MentionKind, entry.kind),
-            place=_is_place(text, start, end, entry.role, prev, gaz.cues),
-            in_name=_is_in_name(text, start, end, taken, gaz.cues),
-            ethnic=_is_ethnic(text, start, end, entry.role, prev, gaz.cues),
+            place=_is_place(doc, start, end, entry.role, prev, first),
+            in_name=_is_in_name(doc, start, end, after, first),
+            ethnic=_is_ethnic(doc, start, end, entry.role, prev, after, first),
         )
         out.append(mention)
         prev = mention
