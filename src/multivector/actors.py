@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import functools
 import gettext
+import itertools
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ _PREV_WORD = re.compile(r"([\w'’.]+)[ \t]+$")
 _NEXT_WORD = re.compile(r"^[ \t]+([\w'’.]+)")
 _PAREN_ALIAS = re.compile(r"\s*\(\s*(?:(\w+)\s+)?$")
 _WINDOW = 60
+_START = operator.itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,10 +403,11 @@ def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
     return out
 
 
-def _longest(
-    cands: list[tuple[int, int, Entry]], size: int
-) -> tuple[list[tuple[int, int, Entry]], bytearray]:
-    """Non-overlapping candidates, longest first, then leftmost; and the mask they cover."""
+def _longest(cands: list[tuple[int, int, Entry]], size: int) -> list[tuple[int, int, Entry]]:
+    """Non-overlapping candidates, longest first, then leftmost, in text order."""
+    by_start = sorted(cands, key=_START)
+    if all(a[1] <= b[0] for a, b in itertools.pairwise(by_start)):
+        return by_start  # nothing overlaps (the usual case): every candidate stands
     taken = bytearray(size)
     chosen = []
     for start, end, entry in sorted(cands, key=lambda c: (c[0] - c[1], c[0])):
@@ -411,8 +415,16 @@ def _longest(
             continue
         taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, entry))
-    chosen.sort(key=lambda c: c[0])
-    return chosen, taken
+    chosen.sort(key=_START)
+    return chosen
+
+
+def _mask(spans: Iterable[tuple[int, int, Any]], size: int) -> bytearray:
+    """1 at every position inside one of `spans`."""
+    mask = bytearray(size)
+    for start, end, _value in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,23 +437,28 @@ def _longest(
 # text from the mention meets the window's tokens nearest first.
 
 
-@dataclass(frozen=True, slots=True)
 class _Doc:
     """One text prepared for the flag checks."""
 
-    text: str
-    reverse: str  # text[::-1]
-    taken: bytearray  # 1 where a chosen candidate (mention or blocked phrase) lies
-    cues: Cues
-    head_starts: list[int]  # name head words anywhere in the text (as substrings), in order
-    head_ends: list[int]
+    __slots__ = ("_chosen", "_taken", "cues", "head_ends", "head_starts", "reverse", "text")
 
-    @classmethod
-    def of(cls, text: str, taken: bytearray, cues: Cues) -> _Doc:
+    def __init__(self, text: str, chosen: list[tuple[int, int, Entry]], cues: Cues) -> None:
+        self.text = text
+        self.reverse = text[::-1]
+        self.cues = cues
+        # name head words anywhere in the text (as substrings), in order
         heads = list(cues.name_head_re.finditer(text)) if cues.name_head_re else []
-        return cls(
-            text, text[::-1], taken, cues, [m.start() for m in heads], [m.end() for m in heads]
-        )
+        self.head_starts = [m.start() for m in heads]
+        self.head_ends = [m.end() for m in heads]
+        self._chosen = chosen
+        self._taken: bytearray | None = None
+
+    @property
+    def taken(self) -> bytearray:
+        """1 where a chosen candidate (mention or blocked phrase) lies; made when first asked."""
+        if self._taken is None:
+            self._taken = _mask(self._chosen, len(self.text))
+        return self._taken
 
     def token_after(self, end: int) -> re.Match[str] | None:
         """The nearest token after `end`."""
@@ -615,8 +632,8 @@ def find_mentions(
         skipped[max(0, s) : max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
     out: list[Mention] = []
     prev: Mention | None = None
-    chosen, taken = _longest(_candidates(text, gaz), len(text))
-    doc = _Doc.of(text, taken, gaz.cues)
+    chosen = _longest(_candidates(text, gaz), len(text))
+    doc = _Doc(text, chosen, gaz.cues)
     for start, end, entry in chosen:
         if not entry.actor or skipped.find(1, start, end) != -1:
             continue
