@@ -9,7 +9,6 @@ candidates are checked for word boundaries and case, and the longest match wins.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gettext
 import itertools
@@ -99,7 +98,6 @@ class Cues:
     alias_words: frozenset[str]
     openers: frozenset[str]
     name_heads: frozenset[str]
-    name_head_re: re.Pattern[str] | None  # finds the head words as substrings
     name_connectors: frozenset[str]
     name_suffixes: frozenset[str]
     ethnic_after: frozenset[str]
@@ -108,18 +106,19 @@ class Cues:
 
 
 class _Variant(NamedTuple):
-    """What the automaton reports for one case variant of a surface form.
+    """What the automaton reports for one case variant of a surface form, or a name head word.
 
     The flags depend only on the variant's own characters, so the candidate filters that
     look at them are decided once here, not at every hit.
     """
 
     length: int
-    entry: Entry
+    entry: Entry | None  # None for a name head word that is no surface form
     word_end: bool  # ends with a letter or digit: must not run on into a word
     glued_ok: bool  # a dotted abbreviation may follow a lower-case letter without a space
     short_caps: bool  # up to four capitals (dots aside): checked against headline caps
     guard: bool  # run _guard_ok: guarded, or a short capitals form of up to five characters
+    head: bool = False  # a name head word (cues.name_heads)
 
     @classmethod
     def of(cls, variant: str, entry: Entry) -> _Variant:
@@ -133,6 +132,10 @@ class _Variant(NamedTuple):
             short_caps=short_caps,
             guard=entry.guarded or (len(variant) <= 5 and short_caps),
         )
+
+    @classmethod
+    def head_word(cls, word: str) -> _Variant:
+        return cls(len(word), None, False, False, False, False, head=True)
 
 
 @dataclass(frozen=True)
@@ -210,12 +213,6 @@ def _pycountry_forms(
     return tuple(out)
 
 
-def _substrings(words: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern finding any of `words` (None for none), longest first."""
-    unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return re.compile("|".join(map(re.escape, unique))) if unique else None
-
-
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
     try:
         return re.compile(pattern) if pattern else None
@@ -234,7 +231,6 @@ def _cues(data: Mapping[str, Any]) -> Cues:
         alias_words=frozenset(w.lower() for w in c.get("alias_words", [])),
         openers=frozenset(w.lower() for w in c.get("openers", [])),
         name_heads=frozenset(c.get("name_heads", [])),
-        name_head_re=_substrings(c.get("name_heads", [])),
         name_connectors=frozenset(c.get("name_connectors", [])),
         name_suffixes=frozenset(w.lower() for w in c.get("name_suffixes", [])),
         ethnic_after=frozenset(w.lower() for w in c.get("ethnic_after", [])),
@@ -287,7 +283,12 @@ def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
             # a variant is the capitalised form of a lower-case-initial surface; an exact
             # surface defined elsewhere keeps its own entry
             variants[variant] = _Variant.of(variant, forms.get(variant, entry))
-    return Gazetteer(forms=forms, automata=_automata(variants), cues=_cues(data))
+    cues = _cues(data)
+    # the name head words ride along in the same scan (see _Doc.head_near)
+    for word in filter(None, cues.name_heads):
+        known = variants.get(word)
+        variants[word] = known._replace(head=True) if known else _Variant.head_word(word)
+    return Gazetteer(forms=forms, automata=_automata(variants), cues=cues)
 
 
 def _automata(variants: Mapping[str, _Variant]) -> tuple[_Automaton, ...]:
@@ -353,7 +354,7 @@ def _next_word(text: str, end: int) -> str | None:
 
 def _guard_ok(text: str, start: int, end: int, form: _Variant, gaz: Gazetteer) -> bool:
     """Reject person-like or headline-caps uses of ambiguous forms ("Michael Jordan", "LET US")."""
-    if form.entry.guarded:
+    if form.entry is not None and form.entry.guarded:
         nxt = _next_word(text, end)
         if nxt and nxt[0].isupper():
             return False
@@ -379,9 +380,11 @@ def _guard_ok(text: str, start: int, end: int, form: _Variant, gaz: Gazetteer) -
     return True
 
 
-def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
-    """Every automaton hit that stands as a word (or a prefix before "-") and passes the guard."""
-    out = []
+def _scan(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, Entry]], list[tuple[int, int]]]:
+    """One pass of the automata: the hits that stand as words (or a prefix before "-") and pass
+    the guard, as candidate mentions; and the spans of name head words."""
+    cands = []
+    heads = []
     n = len(text)
     for scanner in gaz.automata:
         if scanner.trigger is not None and scanner.trigger.search(text) is None:
@@ -389,9 +392,14 @@ def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
         for last, form in scanner.automaton.iter(text):
             end = last + 1
             start = end - form.length
+            if form.head:
+                heads.append((start, end))
+            entry = form.entry
+            if entry is None:
+                continue
             if form.word_end and end < n and text[end].isalnum():
                 continue
-            if form.entry.role == "prefix" and text[end : end + 1] != "-":
+            if entry.role == "prefix" and text[end : end + 1] != "-":
                 continue
             # text glued by scraping ("...KavkazaU.S. President"): dotted abbreviations only
             before = text[start - 1] if start else " "
@@ -399,8 +407,8 @@ def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
                 continue
             if form.guard and not _guard_ok(text, start, end, form, gaz):
                 continue
-            out.append((start, end, form.entry))
-    return out
+            cands.append((start, end, entry))
+    return cands, heads
 
 
 def _longest(cands: list[tuple[int, int, Entry]], size: int) -> list[tuple[int, int, Entry]]:
@@ -440,16 +448,24 @@ def _mask(spans: Iterable[tuple[int, int, Any]], size: int) -> bytearray:
 class _Doc:
     """One text prepared for the flag checks."""
 
-    __slots__ = ("_chosen", "_taken", "cues", "head_ends", "head_starts", "reverse", "text")
+    __slots__ = ("_chosen", "_taken", "cues", "near_head", "reverse", "text")
 
-    def __init__(self, text: str, chosen: list[tuple[int, int, Entry]], cues: Cues) -> None:
+    def __init__(
+        self,
+        text: str,
+        chosen: list[tuple[int, int, Entry]],
+        heads: list[tuple[int, int]],
+        cues: Cues,
+    ) -> None:
         self.text = text
         self.reverse = text[::-1]
         self.cues = cues
-        # name head words anywhere in the text (as substrings), in order
-        heads = list(cues.name_head_re.finditer(text)) if cues.name_head_re else []
-        self.head_starts = [m.start() for m in heads]
-        self.head_ends = [m.end() for m in heads]
+        # 1 within _WINDOW of a name head word
+        self.near_head = bytearray(len(text))
+        for start, end in heads:
+            lo = max(0, start - _WINDOW)
+            hi = min(len(text), end + _WINDOW)
+            self.near_head[lo:hi] = b"\x01" * (hi - lo)
         self._chosen = chosen
         self._taken: bytearray | None = None
 
@@ -484,13 +500,9 @@ class _Doc:
         return [t.lower() for t in window[-4:]]
 
     def head_near(self, start: int, end: int) -> bool:
-        """Whether a name head word may lie in the windows around [start, end).
-
-        The head scan reports non-overlapping matches, so every head occurrence overlaps a
-        reported one: no report overlapping the span and its windows means no head there.
-        """
-        i = bisect.bisect_right(self.head_ends, max(0, start - _WINDOW))
-        return i < len(self.head_starts) and self.head_starts[i] < end + _WINDOW
+        """Whether a name head word may lie in the windows around [start, end): a quick test
+        (the head as any substring, even inside a word) before walking tokens."""
+        return self.near_head.find(1, start, end) != -1
 
 
 def _ends_with(doc: _Doc, start: int, last: str | None, phrases: Phrases) -> bool:
@@ -632,8 +644,9 @@ def find_mentions(
         skipped[max(0, s) : max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
     out: list[Mention] = []
     prev: Mention | None = None
-    chosen = _longest(_candidates(text, gaz), len(text))
-    doc = _Doc(text, chosen, gaz.cues)
+    cands, heads = _scan(text, gaz)
+    chosen = _longest(cands, len(text))
+    doc = _Doc(text, chosen, heads, gaz.cues)
     for start, end, entry in chosen:
         if not entry.actor or skipped.find(1, start, end) != -1:
             continue
