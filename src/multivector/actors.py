@@ -40,8 +40,10 @@ ROLES: dict[str, tuple[str, str | None]] = {
 _KINDS = ("country", "bloc", "org", "metonym", "demonym")
 _SENTENCE_START = frozenset('.!?"“”«»(:;\n')
 _TOKEN = re.compile(r"[\w'’]+|[^\w\s]")
-_PREV_WORD = re.compile(r"([\w'’.]+)[ \t]+$")
-_NEXT_WORD = re.compile(r"^[ \t]+([\w'’.]+)")
+# the word before a position, read in the reversed text: blanks (or blanks and the line break
+# right before the position, as `$` allows) and the word
+_PREV_WORD = re.compile(r"\n?[ \t]+([\w'’.]+)")
+_NEXT_WORD = re.compile(r"[ \t]+([\w'’.]+)")
 _PAREN_ALIAS = re.compile(r"\s*\(\s*(?:(\w+)\s+)?$")
 _WINDOW = 60
 _START = operator.itemgetter(0)
@@ -333,13 +335,18 @@ def load_gazetteer(extra: Sequence[str | Path] | str | Path = ()) -> Gazetteer:
 # Matching
 
 
-def _prev_word(text: str, start: int) -> tuple[str, bool] | None:
-    """The word right before `start` (only blanks between) and whether it opens a sentence."""
-    m = _PREV_WORD.search(text, max(0, start - _WINDOW), start)
+def _prev_word(text: str, reverse: str, start: int) -> tuple[str, bool] | None:
+    """The word right before `start` (only blanks between) and whether it opens a sentence.
+
+    `reverse` is the text reversed: the word is matched there, from `start` backwards.
+    """
+    pos = len(text) - start
+    m = _PREV_WORD.match(reverse, pos, min(len(text), pos + _WINDOW))
     if not m:
         return None
-    before = text[max(0, m.start() - 3) : m.start()].rstrip()
-    return m.group(1), (not before or before[-1] in _SENTENCE_START)
+    word_start = len(text) - m.end()
+    before = text[max(0, word_start - 3) : word_start].rstrip()
+    return m.group(1)[::-1], (not before or before[-1] in _SENTENCE_START)
 
 
 @functools.lru_cache(maxsize=1)
@@ -348,17 +355,19 @@ def _abbreviations() -> frozenset[str]:
 
 
 def _next_word(text: str, end: int) -> str | None:
-    m = _NEXT_WORD.match(text[end : end + _WINDOW])
+    m = _NEXT_WORD.match(text, end, end + _WINDOW)
     return m.group(1) if m else None
 
 
-def _guard_ok(text: str, start: int, end: int, form: _Variant, gaz: Gazetteer) -> bool:
+def _guard_ok(
+    text: str, reverse: str, start: int, end: int, form: _Variant, gaz: Gazetteer
+) -> bool:
     """Reject person-like or headline-caps uses of ambiguous forms ("Michael Jordan", "LET US")."""
     if form.entry is not None and form.entry.guarded:
         nxt = _next_word(text, end)
         if nxt and nxt[0].isupper():
             return False
-        prev = _prev_word(text, start)
+        prev = _prev_word(text, reverse, start)
         if prev and prev[0][0].isupper():
             word, opens_sentence = prev
             if word.endswith("."):
@@ -367,7 +376,7 @@ def _guard_ok(text: str, start: int, end: int, form: _Variant, gaz: Gazetteer) -
             elif not opens_sentence or word.lower() not in gaz.cues.openers:
                 return False
     if form.short_caps:
-        prev_word = _prev_word(text, start)
+        prev_word = _prev_word(text, reverse, start)
         for neighbour in (_next_word(text, end), prev_word[0] if prev_word else None):
             if (
                 neighbour
@@ -380,7 +389,9 @@ def _guard_ok(text: str, start: int, end: int, form: _Variant, gaz: Gazetteer) -
     return True
 
 
-def _scan(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, Entry]], list[tuple[int, int]]]:
+def _scan(
+    text: str, reverse: str, gaz: Gazetteer
+) -> tuple[list[tuple[int, int, Entry]], list[tuple[int, int]]]:
     """One pass of the automata: the hits that stand as words (or a prefix before "-") and pass
     the guard, as candidate mentions; and the spans of name head words."""
     cands = []
@@ -405,7 +416,7 @@ def _scan(text: str, gaz: Gazetteer) -> tuple[list[tuple[int, int, Entry]], list
             before = text[start - 1] if start else " "
             if before.isalnum() and not (form.glued_ok and before.islower()):
                 continue
-            if form.guard and not _guard_ok(text, start, end, form, gaz):
+            if form.guard and not _guard_ok(text, reverse, start, end, form, gaz):
                 continue
             cands.append((start, end, entry))
     return cands, heads
@@ -453,12 +464,13 @@ class _Doc:
     def __init__(
         self,
         text: str,
+        reverse: str,
         chosen: list[tuple[int, int, Entry]],
         heads: list[tuple[int, int]],
         cues: Cues,
     ) -> None:
         self.text = text
-        self.reverse = text[::-1]
+        self.reverse = reverse
         self.cues = cues
         # 1 within _WINDOW of a name head word
         self.near_head = bytearray(len(text))
@@ -644,9 +656,10 @@ def find_mentions(
         skipped[max(0, s) : max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
     out: list[Mention] = []
     prev: Mention | None = None
-    cands, heads = _scan(text, gaz)
+    reverse = text[::-1]
+    cands, heads = _scan(text, reverse, gaz)
     chosen = _longest(cands, len(text))
-    doc = _Doc(text, chosen, heads, gaz.cues)
+    doc = _Doc(text, reverse, chosen, heads, gaz.cues)
     for start, end, entry in chosen:
         if not entry.actor or skipped.find(1, start, end) != -1:
             continue
