@@ -2,9 +2,9 @@
 
 Every later measurement counts who engages with whom, so this step must be precise and work
 for any country. The gazetteer is data (pycountry names plus `data/gazetteer.toml` plus the
-user's files), compiled once into one Aho-Corasick automaton; a text is scanned in one pass,
-candidates are checked for word boundaries and case, and the longest match wins. Flags
-(`place`, `in_name`, `ethnic`) come from cue word lists in the same TOML file.
+user's files), compiled once into Aho-Corasick automata (see `_automata`); a text is scanned
+in one pass, candidates are checked for word boundaries and case, and the longest match wins.
+Flags (`place`, `in_name`, `ethnic`) come from cue word lists in the same TOML file.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class Phrases:
     lengths: tuple[int, ...]
     firsts: frozenset[str]
     lasts: frozenset[str]
+    reach: int  # the words a test reads: the longest phrase's, at most 4
 
     @classmethod
     def of(cls, values: Iterable[str]) -> Phrases:
@@ -76,6 +77,7 @@ class Phrases:
             lengths=tuple(sorted({len(p) for p in items})),
             firsts=frozenset(p[0] for p in items),
             lasts=frozenset(p[-1] for p in items),
+            reach=min(4, max(map(len, items), default=0)),
         )
 
     def matches(self, words: Sequence[str], *, tail: bool) -> bool:
@@ -249,7 +251,7 @@ def _actor_kind(code: str, table: Mapping[str, Any]) -> str:
 
 
 def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
-    """Compile a merged gazetteer document into forms and one automaton."""
+    """Compile a merged gazetteer document into forms and automata."""
     py = data.get("pycountry", {})
     actors: Mapping[str, Mapping[str, Any]] = data.get("actor", {})
     guarded = {f for table in actors.values() for f in table.get("ambiguous", [])}
@@ -502,14 +504,16 @@ class _Doc:
         match = self.token_before(start)
         return match.group()[::-1].lower() if match is not None else None
 
-    def words_after(self, end: int) -> list[str]:
-        """The first 4 tokens after `end`, lower case."""
-        return [t.lower() for t in _TOKEN.findall(self.text, end, end + _WINDOW)[:4]]
+    def words_after(self, end: int, count: int) -> list[str]:
+        """The first `count` tokens after `end`, lower case."""
+        tokens = _TOKEN.finditer(self.text, end, min(len(self.text), end + _WINDOW))
+        return [m.group().lower() for m in itertools.islice(tokens, count)]
 
-    def words_before(self, start: int) -> list[str]:
-        """The last 4 tokens before `start`, lower case, in reading order."""
-        window = _TOKEN.findall(self.text, max(0, start - _WINDOW), start)
-        return [t.lower() for t in window[-4:]]
+    def words_before(self, start: int, count: int) -> list[str]:
+        """The last `count` tokens before `start`, lower case, in reading order."""
+        pos = len(self.text) - start
+        tokens = _TOKEN.finditer(self.reverse, pos, min(len(self.text), pos + _WINDOW))
+        return [m.group()[::-1].lower() for m in itertools.islice(tokens, count)][::-1]
 
     def head_near(self, start: int, end: int) -> bool:
         """Whether a name head word may lie in the windows around [start, end): a quick test
@@ -518,13 +522,19 @@ class _Doc:
 
 
 def _ends_with(doc: _Doc, start: int, last: str | None, phrases: Phrases) -> bool:
-    """Whether the words before `start` end with one of `phrases`; `last` is the nearest."""
-    return last in phrases.lasts and phrases.matches(doc.words_before(start), tail=True)
+    """Whether the (up to 4) words before `start` end with one of `phrases`; `last` is the
+    nearest."""
+    if last not in phrases.lasts:
+        return False
+    return phrases.matches(doc.words_before(start, phrases.reach), tail=True)
 
 
 def _starts_with(doc: _Doc, end: int, first: str | None, phrases: Phrases) -> bool:
-    """Whether the words after `end` start with one of `phrases`; `first` is the nearest."""
-    return first in phrases.firsts and phrases.matches(doc.words_after(end), tail=False)
+    """Whether the (up to 4) words after `end` start with one of `phrases`; `first` is the
+    nearest."""
+    if first not in phrases.firsts:
+        return False
+    return phrases.matches(doc.words_after(end, phrases.reach), tail=False)
 
 
 def _is_place(
@@ -625,7 +635,7 @@ def _is_ethnic(
         if first in cues.ethnic_after:
             return True
         if first == "-":
-            words = doc.words_after(end)
+            words = doc.words_after(end, 2)
             if len(words) > 1 and "-" + words[1] in cues.ethnic_after:
                 return True
     last = doc.word_before(start)
