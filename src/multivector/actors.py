@@ -581,15 +581,15 @@ def _name_chain_has_head(
     source = doc.reverse if backwards else doc.text
     size = len(source)
     stop = min(size, (size - edge if backwards else edge) + _WINDOW)
-    cues = doc.cues
+    taken, heads, connectors = doc.taken, doc.cues.name_heads, doc.cues.name_connectors
     for _ in range(10):
         if match is None:
             break
-        if not doc.taken[size - match.end() if backwards else match.start()]:
+        if not taken[size - match.end() if backwards else match.start()]:
             tok = match.group()[::-1] if backwards else match.group()
-            if tok in cues.name_heads:
+            if tok in heads:
                 return True
-            if not (tok[0].isupper() or tok in cues.name_connectors):
+            if not (tok[0].isupper() or tok in connectors):
                 break
         match = _TOKEN.search(source, match.end(), stop)
     return False
