@@ -45,7 +45,7 @@ _TOKEN = re.compile(r"[\w'’]+|[^\w\s]")
 _PREV_WORD = re.compile(r"\n?[ \t]+([\w'’.]+)")
 _NEXT_WORD = re.compile(r"[ \t]+([\w'’.]+)")
 _PAREN_ALIAS = re.compile(r"\s*\(\s*(?:(\w+)\s+)?$")
-_WINDOW = 60
+_WINDOW = 60  # characters around a span that context checks read (re clamps endpos to the text)
 _START = operator.itemgetter(0)
 
 
@@ -343,7 +343,7 @@ def _prev_word(text: str, reverse: str, start: int) -> tuple[str, bool] | None:
     `reverse` is the text reversed: the word is matched there, from `start` backwards.
     """
     pos = len(text) - start
-    m = _PREV_WORD.match(reverse, pos, min(len(text), pos + _WINDOW))
+    m = _PREV_WORD.match(reverse, pos, pos + _WINDOW)
     if not m:
         return None
     word_start = len(text) - m.end()
@@ -492,12 +492,12 @@ class _Doc:
 
     def token_after(self, end: int) -> re.Match[str] | None:
         """The nearest token after `end`."""
-        return _TOKEN.search(self.text, end, min(len(self.text), end + _WINDOW))
+        return _TOKEN.search(self.text, end, end + _WINDOW)
 
     def token_before(self, start: int) -> re.Match[str] | None:
         """The nearest token before `start`: a match in `reverse` (its text reads backwards)."""
         pos = len(self.text) - start
-        return _TOKEN.search(self.reverse, pos, min(len(self.text), pos + _WINDOW))
+        return _TOKEN.search(self.reverse, pos, pos + _WINDOW)
 
     def word_before(self, start: int) -> str | None:
         """The nearest token before `start`, lower case."""
@@ -506,13 +506,13 @@ class _Doc:
 
     def words_after(self, end: int, count: int) -> list[str]:
         """The first `count` tokens after `end`, lower case."""
-        tokens = _TOKEN.finditer(self.text, end, min(len(self.text), end + _WINDOW))
+        tokens = _TOKEN.finditer(self.text, end, end + _WINDOW)
         return [m.group().lower() for m in itertools.islice(tokens, count)]
 
     def words_before(self, start: int, count: int) -> list[str]:
         """The last `count` tokens before `start`, lower case, in reading order."""
         pos = len(self.text) - start
-        tokens = _TOKEN.finditer(self.reverse, pos, min(len(self.text), pos + _WINDOW))
+        tokens = _TOKEN.finditer(self.reverse, pos, pos + _WINDOW)
         return [m.group()[::-1].lower() for m in itertools.islice(tokens, count)][::-1]
 
     def head_near(self, start: int, end: int) -> bool:
@@ -580,7 +580,7 @@ def _name_chain_has_head(
     """
     source = doc.reverse if backwards else doc.text
     size = len(source)
-    stop = min(size, (size - edge if backwards else edge) + _WINDOW)
+    stop = (size - edge if backwards else edge) + _WINDOW
     taken, heads, connectors = doc.taken, doc.cues.name_heads, doc.cues.name_connectors
     for _ in range(10):
         if match is None:
