@@ -288,7 +288,7 @@ def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
             # surface defined elsewhere keeps its own entry
             variants[variant] = _Variant.of(variant, forms.get(variant, entry))
     cues = _cues(data)
-    # the name head words ride along in the same scan (see _Doc.head_near)
+    # the name head words ride along in the same scan (see _Doc.near_head)
     for word in filter(None, cues.name_heads):
         known = variants.get(word)
         variants[word] = known._replace(head=True) if known else _Variant.head_word(word)
@@ -474,7 +474,8 @@ class _Doc:
         self.text = text
         self.reverse = reverse
         self.cues = cues
-        # 1 within _WINDOW of a name head word
+        # 1 within _WINDOW of a name head word (as any substring, even inside a word): a span
+        # with no 1 in it has no head in its windows, so no name chain needs walking
         self.near_head = bytearray(len(text))
         for start, end in heads:
             lo = max(0, start - _WINDOW)
@@ -514,11 +515,6 @@ class _Doc:
         pos = len(self.text) - start
         tokens = _TOKEN.finditer(self.reverse, pos, pos + _WINDOW)
         return [m.group()[::-1].lower() for m in itertools.islice(tokens, count)][::-1]
-
-    def head_near(self, start: int, end: int) -> bool:
-        """Whether a name head word may lie in the windows around [start, end): a quick test
-        (the head as any substring, even inside a word) before walking tokens."""
-        return self.near_head.find(1, start, end) != -1
 
 
 def _ends_with(doc: _Doc, start: int, last: str | None, phrases: Phrases) -> bool:
@@ -604,7 +600,7 @@ def _is_in_name(
     """
     if first in doc.cues.name_suffixes:
         return True
-    if not doc.head_near(start, end):
+    if doc.near_head.find(1, start, end) == -1:
         return False
     return _name_chain_has_head(doc, end, after) or _name_chain_has_head(
         doc, start, doc.token_before(start), backwards=True
