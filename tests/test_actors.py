@@ -396,6 +396,19 @@ def test_possessive_is_not_in_span(text: str, surface: str) -> None:
     assert [m.surface for m in find_mentions(text)] == [surface]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fans cheered Michael \nJordan today.", []),  # the guard sees "Michael" across the break
+        ("Officials said \nJordan agreed.", [("Jordan", "JOR")]),
+        ("Казахстан и Узбекистан", [("Казахстан", "KAZ"), ("Узбекистан", "UZB")]),
+        ("The Élysée Palace said so.", [("Élysée Palace", "FRA")]),
+    ],
+)
+def test_guard_line_breaks_and_non_ascii_forms(text: str, expected: list[tuple[str, str]]) -> None:
+    assert pairs(text) == expected
+
+
 def test_glued_abbreviation_after_site_chrome() -> None:
     text = "Read on the website Some NewsU.S. officials arrived."
     assert pairs(text) == [("U.S.", "USA")]

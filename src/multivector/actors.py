@@ -2,9 +2,9 @@
 
 Every later measurement counts who engages with whom, so this step must be precise and work
 for any country. The gazetteer is data (pycountry names plus `data/gazetteer.toml` plus the
-user's files), compiled once into one Aho-Corasick automaton; a text is scanned in one pass,
-candidates are checked for word boundaries and case, and the longest match wins. Flags
-(`place`, `in_name`, `ethnic`) come from cue word lists in the same TOML file.
+user's files), compiled once into Aho-Corasick automata (see `_automata`); a text is scanned
+in one pass, candidates are checked for word boundaries and case, and the longest match wins.
+Flags (`place`, `in_name`, `ethnic`) come from cue word lists in the same TOML file.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import gettext
 import itertools
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import ahocorasick
 import pycountry
@@ -39,10 +40,13 @@ ROLES: dict[str, tuple[str, str | None]] = {
 _KINDS = ("country", "bloc", "org", "metonym", "demonym")
 _SENTENCE_START = frozenset('.!?"“”«»(:;\n')
 _TOKEN = re.compile(r"[\w'’]+|[^\w\s]")
-_PREV_WORD = re.compile(r"([\w'’.]+)[ \t]+$")
-_NEXT_WORD = re.compile(r"^[ \t]+([\w'’.]+)")
+# the word before a position, read in the reversed text: blanks (or blanks and the line break
+# right before the position, as `$` allows) and the word
+_PREV_WORD = re.compile(r"\n?[ \t]+([\w'’.]+)")
+_NEXT_WORD = re.compile(r"[ \t]+([\w'’.]+)")
 _PAREN_ALIAS = re.compile(r"\s*\(\s*(?:(\w+)\s+)?$")
-_WINDOW = 60
+_WINDOW = 60  # characters around a span that context checks read (re clamps endpos to the text)
+_START = operator.itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +60,43 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """Cue phrases as tuples of lower-case words, indexed so most tests are one set lookup."""
+
+    items: frozenset[tuple[str, ...]]
+    lengths: tuple[int, ...]
+    firsts: frozenset[str]
+    lasts: frozenset[str]
+    reach: int  # the words a test reads: the longest phrase's, at most 4
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> Phrases:
+        items = frozenset(p for p in (tuple(v.lower().split()) for v in values) if p)
+        return cls(
+            items=items,
+            lengths=tuple(sorted({len(p) for p in items})),
+            firsts=frozenset(p[0] for p in items),
+            lasts=frozenset(p[-1] for p in items),
+            reach=min(4, max(map(len, items), default=0)),
+        )
+
+    def matches(self, words: Sequence[str], *, tail: bool) -> bool:
+        """Whether `words` end (tail) or start with one of the phrases."""
+        for k in self.lengths:
+            if k > len(words):
+                break
+            if tuple(words[len(words) - k :] if tail else words[:k]) in self.items:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
 class Cues:
     """Cue words for the flags; phrases are tuples of lower-case words."""
 
-    place_before: tuple[tuple[str, ...], ...]
-    not_place_before: tuple[tuple[str, ...], ...]
-    place_after: tuple[tuple[str, ...], ...]
+    place_before: Phrases
+    not_place_before: Phrases
+    place_after: Phrases
     region_route_word: str
     dateline_after: re.Pattern[str] | None
     alias_words: frozenset[str]
@@ -70,16 +105,58 @@ class Cues:
     name_connectors: frozenset[str]
     name_suffixes: frozenset[str]
     ethnic_after: frozenset[str]
-    ethnic_before: tuple[tuple[str, ...], ...]
-    language_verbs: tuple[tuple[str, ...], ...]
+    ethnic_before: Phrases
+    language_verbs: Phrases
+
+
+class _Variant(NamedTuple):
+    """What the automaton reports for one case variant of a surface form, or a name head word.
+
+    The flags depend only on the variant's own characters, so the candidate filters that
+    look at them are decided once here, not at every hit.
+    """
+
+    length: int
+    entry: Entry | None  # None for a name head word that is no surface form
+    word_end: bool  # ends with a letter or digit: must not run on into a word
+    glued_ok: bool  # a dotted abbreviation may follow a lower-case letter without a space
+    short_caps: bool  # up to four capitals (dots aside): checked against headline caps
+    guard: bool  # run _guard_ok: guarded, or a short capitals form of up to five characters
+    head: bool = False  # a name head word (cues.name_heads)
+
+    @classmethod
+    def of(cls, variant: str, entry: Entry) -> _Variant:
+        letters = variant.replace(".", "")
+        short_caps = letters.isupper() and len(letters) <= 4
+        return cls(
+            length=len(variant),
+            entry=entry,
+            word_end=variant[-1].isalnum(),
+            glued_ok="." in variant and variant[0].isupper(),
+            short_caps=short_caps,
+            guard=entry.guarded or (len(variant) <= 5 and short_caps),
+        )
+
+    @classmethod
+    def head_word(cls, word: str) -> _Variant:
+        return cls(len(word), None, False, False, False, False, head=True)
+
+
+@dataclass(frozen=True)
+class _Automaton:
+    """An Aho-Corasick automaton over some variants; `trigger` (if any) finds a character that
+    can start one of them, so the automaton need not scan a text that has none."""
+
+    automaton: Any
+    trigger: re.Pattern[str] | None
 
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """A compiled gazetteer: surface form -> Entry, the automaton over all case variants, cues."""
+    """A compiled gazetteer: surface form -> Entry, automata over all case variants, cues."""
 
     forms: Mapping[str, Entry]
-    automaton: Any
+    automata: tuple[_Automaton, ...]
     cues: Cues
 
     def __contains__(self, surface: str) -> bool:
@@ -140,10 +217,6 @@ def _pycountry_forms(
     return tuple(out)
 
 
-def _cue_phrases(values: Iterable[str]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(v.lower().split()) for v in values)
-
-
 def _compile(pattern: str | None) -> re.Pattern[str] | None:
     try:
         return re.compile(pattern) if pattern else None
@@ -154,9 +227,9 @@ def _compile(pattern: str | None) -> re.Pattern[str] | None:
 def _cues(data: Mapping[str, Any]) -> Cues:
     c = data.get("cues", {})
     return Cues(
-        place_before=_cue_phrases(c.get("place_before", [])),
-        not_place_before=_cue_phrases(c.get("not_place_before", [])),
-        place_after=_cue_phrases(c.get("place_after", [])),
+        place_before=Phrases.of(c.get("place_before", [])),
+        not_place_before=Phrases.of(c.get("not_place_before", [])),
+        place_after=Phrases.of(c.get("place_after", [])),
         region_route_word=str(c.get("region_route_word", "to")),
         dateline_after=_compile(c.get("dateline_after")),
         alias_words=frozenset(w.lower() for w in c.get("alias_words", [])),
@@ -165,8 +238,8 @@ def _cues(data: Mapping[str, Any]) -> Cues:
         name_connectors=frozenset(c.get("name_connectors", [])),
         name_suffixes=frozenset(w.lower() for w in c.get("name_suffixes", [])),
         ethnic_after=frozenset(w.lower() for w in c.get("ethnic_after", [])),
-        ethnic_before=_cue_phrases(c.get("ethnic_before", [])),
-        language_verbs=_cue_phrases(c.get("language_verbs", [])),
+        ethnic_before=Phrases.of(c.get("ethnic_before", [])),
+        language_verbs=Phrases.of(c.get("language_verbs", [])),
     )
 
 
@@ -178,7 +251,7 @@ def _actor_kind(code: str, table: Mapping[str, Any]) -> str:
 
 
 def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
-    """Compile a merged gazetteer document into forms and one automaton."""
+    """Compile a merged gazetteer document into forms and automata."""
     py = data.get("pycountry", {})
     actors: Mapping[str, Mapping[str, Any]] = data.get("actor", {})
     guarded = {f for table in actors.values() for f in table.get("ambiguous", [])}
@@ -205,18 +278,44 @@ def build_gazetteer(data: Mapping[str, Any]) -> Gazetteer:
     for surface in data.get("block", {}).get("phrases", []):
         add(surface, Entry("", "", "block"))
 
-    automaton = ahocorasick.Automaton()
+    variants: dict[str, _Variant] = {}
     for surface, entry in forms.items():
-        variants = {surface, surface[0].upper() + surface[1:]}
+        cased = {surface, surface[0].upper() + surface[1:]}
         if sum(ch.isalpha() for ch in surface) >= 4 and not entry.guarded:
-            variants.add(surface.upper())
-        for variant in variants:
+            cased.add(surface.upper())
+        for variant in cased:
             # a variant is the capitalised form of a lower-case-initial surface; an exact
             # surface defined elsewhere keeps its own entry
-            owner = forms.get(variant, entry)
-            automaton.add_word(variant, (len(variant), owner))
-    automaton.make_automaton()
-    return Gazetteer(forms=forms, automaton=automaton, cues=_cues(data))
+            variants[variant] = _Variant.of(variant, forms.get(variant, entry))
+    cues = _cues(data)
+    # the name head words ride along in the same scan (see _Doc.near_head)
+    for word in filter(None, cues.name_heads):
+        known = variants.get(word)
+        variants[word] = known._replace(head=True) if known else _Variant.head_word(word)
+    return Gazetteer(forms=forms, automata=_automata(variants), cues=cues)
+
+
+def _automata(variants: Mapping[str, _Variant]) -> tuple[_Automaton, ...]:
+    """One automaton for the variants starting with an ASCII character, one for the rest.
+
+    An automaton's cost per character grows with the number of distinct first characters
+    (each node's children are searched one by one), and English text rarely holds one of
+    the others (Cyrillic names, say), so the second automaton runs only when it does.
+    """
+    ascii_first = {v: x for v, x in variants.items() if v[0].isascii()}
+    other = {v: x for v, x in variants.items() if not v[0].isascii()}
+    out = []
+    for group in (ascii_first, other):
+        if not group:
+            continue
+        automaton = ahocorasick.Automaton()
+        for variant, value in group.items():
+            automaton.add_word(variant, value)
+        automaton.make_automaton()
+        firsts = "".join(sorted({re.escape(v[0]) for v in group}))
+        trigger = None if group is ascii_first else re.compile(f"[{firsts}]")
+        out.append(_Automaton(automaton, trigger))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=16)
@@ -238,20 +337,18 @@ def load_gazetteer(extra: Sequence[str | Path] | str | Path = ()) -> Gazetteer:
 # Matching
 
 
-def _left_ok(text: str, start: int, surface: str) -> bool:
-    if start == 0 or not text[start - 1].isalnum():
-        return True
-    # text glued by scraping ("...KavkazaU.S. President"): abbreviations with dots only
-    return "." in surface and text[start - 1].islower() and surface[0].isupper()
+def _prev_word(text: str, reverse: str, start: int) -> tuple[str, bool] | None:
+    """The word right before `start` (only blanks between) and whether it opens a sentence.
 
-
-def _prev_word(text: str, start: int) -> tuple[str, bool] | None:
-    """The word right before `start` (only blanks between) and whether it opens a sentence."""
-    m = _PREV_WORD.search(text, max(0, start - _WINDOW), start)
+    `reverse` is the text reversed: the word is matched there, from `start` backwards.
+    """
+    pos = len(text) - start
+    m = _PREV_WORD.match(reverse, pos, pos + _WINDOW)
     if not m:
         return None
-    before = text[max(0, m.start() - 3) : m.start()].rstrip()
-    return m.group(1), (not before or before[-1] in _SENTENCE_START)
+    word_start = len(text) - m.end()
+    before = text[max(0, word_start - 3) : word_start].rstrip()
+    return m.group(1)[::-1], (not before or before[-1] in _SENTENCE_START)
 
 
 @functools.lru_cache(maxsize=1)
@@ -260,18 +357,19 @@ def _abbreviations() -> frozenset[str]:
 
 
 def _next_word(text: str, end: int) -> str | None:
-    m = _NEXT_WORD.match(text[end : end + _WINDOW])
+    m = _NEXT_WORD.match(text, end, end + _WINDOW)
     return m.group(1) if m else None
 
 
-def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> bool:
+def _guard_ok(
+    text: str, reverse: str, start: int, end: int, form: _Variant, gaz: Gazetteer
+) -> bool:
     """Reject person-like or headline-caps uses of ambiguous forms ("Michael Jordan", "LET US")."""
-    letters = text[start:end].replace(".", "")
-    if entry.guarded:
+    if form.entry is not None and form.entry.guarded:
         nxt = _next_word(text, end)
         if nxt and nxt[0].isupper():
             return False
-        prev = _prev_word(text, start)
+        prev = _prev_word(text, reverse, start)
         if prev and prev[0][0].isupper():
             word, opens_sentence = prev
             if word.endswith("."):
@@ -279,8 +377,8 @@ def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> 
                     return False  # a title: "Mr. Jordan"
             elif not opens_sentence or word.lower() not in gaz.cues.openers:
                 return False
-    if letters.isupper() and len(letters) <= 4:
-        prev_word = _prev_word(text, start)
+    if form.short_caps:
+        prev_word = _prev_word(text, reverse, start)
         for neighbour in (_next_word(text, end), prev_word[0] if prev_word else None):
             if (
                 neighbour
@@ -293,29 +391,44 @@ def _guard_ok(text: str, start: int, end: int, entry: Entry, gaz: Gazetteer) -> 
     return True
 
 
-def _candidates(text: str, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
-    out = []
+def _scan(
+    text: str, reverse: str, gaz: Gazetteer
+) -> tuple[list[tuple[int, int, Entry]], list[tuple[int, int]]]:
+    """One pass of the automata: the hits that stand as words (or a prefix before "-") and pass
+    the guard, as candidate mentions; and the spans of name head words."""
+    cands = []
+    heads = []
     n = len(text)
-    for last, (length, entry) in gaz.automaton.iter(text):
-        end = last + 1
-        start = end - length
-        surface = text[start:end]
-        if end < n and text[end].isalnum() and surface[-1].isalnum():
+    for scanner in gaz.automata:
+        if scanner.trigger is not None and scanner.trigger.search(text) is None:
             continue
-        if entry.role == "prefix" and text[end : end + 1] != "-":
-            continue
-        if not _left_ok(text, start, surface):
-            continue
-        if (entry.guarded or length <= 5) and not _guard_ok(text, start, end, entry, gaz):
-            continue
-        out.append((start, end, entry))
-    return out
+        for last, form in scanner.automaton.iter(text):
+            end = last + 1
+            start = end - form.length
+            if form.head:
+                heads.append((start, end))
+            entry = form.entry
+            if entry is None:
+                continue
+            if form.word_end and end < n and text[end].isalnum():
+                continue
+            if entry.role == "prefix" and text[end : end + 1] != "-":
+                continue
+            # text glued by scraping ("...KavkazaU.S. President"): dotted abbreviations only
+            before = text[start - 1] if start else " "
+            if before.isalnum() and not (form.glued_ok and before.islower()):
+                continue
+            if form.guard and not _guard_ok(text, reverse, start, end, form, gaz):
+                continue
+            cands.append((start, end, entry))
+    return cands, heads
 
 
-def _longest(
-    cands: list[tuple[int, int, Entry]], size: int
-) -> tuple[list[tuple[int, int, Entry]], bytearray]:
-    """Non-overlapping candidates, longest first, then leftmost; and the mask they cover."""
+def _longest(cands: list[tuple[int, int, Entry]], size: int) -> list[tuple[int, int, Entry]]:
+    """Non-overlapping candidates, longest first, then leftmost, in text order."""
+    by_start = sorted(cands, key=_START)
+    if all(a[1] <= b[0] for a, b in itertools.pairwise(by_start)):
+        return by_start  # nothing overlaps (the usual case): every candidate stands
     taken = bytearray(size)
     chosen = []
     for start, end, entry in sorted(cands, key=lambda c: (c[0] - c[1], c[0])):
@@ -323,34 +436,111 @@ def _longest(
             continue
         taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, entry))
-    chosen.sort(key=lambda c: c[0])
-    return chosen, taken
+    chosen.sort(key=_START)
+    return chosen
+
+
+def _mask(spans: Iterable[tuple[int, int, Any]], size: int) -> bytearray:
+    """1 at every position inside one of `spans`."""
+    mask = bytearray(size)
+    for start, end, _value in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
 
 
 # ---------------------------------------------------------------------------------------------
 # Flags
+#
+# Every flag looks at the tokens next to a mention (within _WINDOW characters). Most checks stop
+# at the nearest token, so tokens are found one regex step at a time, and the longer windows are
+# read only when the nearest token could start a cue. Tokens before a mention are found in the
+# reversed text: the token pattern reads the same both ways, so a forward scan of the reversed
+# text from the mention meets the window's tokens nearest first.
 
 
-def _tokens_before(text: str, start: int) -> list[str]:
-    return _TOKEN.findall(text, max(0, start - _WINDOW), start)[-8:]
+class _Doc:
+    """One text prepared for the flag checks."""
+
+    __slots__ = ("_chosen", "_taken", "cues", "near_head", "reverse", "text")
+
+    def __init__(
+        self,
+        text: str,
+        reverse: str,
+        chosen: list[tuple[int, int, Entry]],
+        heads: list[tuple[int, int]],
+        cues: Cues,
+    ) -> None:
+        self.text = text
+        self.reverse = reverse
+        self.cues = cues
+        # 1 within _WINDOW of a name head word (as any substring, even inside a word): a span
+        # with no 1 in it has no head in its windows, so no name chain needs walking
+        self.near_head = bytearray(len(text))
+        for start, end in heads:
+            lo = max(0, start - _WINDOW)
+            hi = min(len(text), end + _WINDOW)
+            self.near_head[lo:hi] = b"\x01" * (hi - lo)
+        self._chosen = chosen
+        self._taken: bytearray | None = None
+
+    @property
+    def taken(self) -> bytearray:
+        """1 where a chosen candidate (mention or blocked phrase) lies; made when first asked."""
+        if self._taken is None:
+            self._taken = _mask(self._chosen, len(self.text))
+        return self._taken
+
+    def token_after(self, end: int) -> re.Match[str] | None:
+        """The nearest token after `end`."""
+        return _TOKEN.search(self.text, end, end + _WINDOW)
+
+    def token_before(self, start: int) -> re.Match[str] | None:
+        """The nearest token before `start`: a match in `reverse` (its text reads backwards)."""
+        pos = len(self.text) - start
+        return _TOKEN.search(self.reverse, pos, pos + _WINDOW)
+
+    def word_before(self, start: int) -> str | None:
+        """The nearest token before `start`, lower case."""
+        match = self.token_before(start)
+        return match.group()[::-1].lower() if match is not None else None
+
+    def words_after(self, end: int, count: int) -> list[str]:
+        """The first `count` tokens after `end`, lower case."""
+        tokens = _TOKEN.finditer(self.text, end, end + _WINDOW)
+        return [m.group().lower() for m in itertools.islice(tokens, count)]
+
+    def words_before(self, start: int, count: int) -> list[str]:
+        """The last `count` tokens before `start`, lower case, in reading order."""
+        pos = len(self.text) - start
+        tokens = _TOKEN.finditer(self.reverse, pos, pos + _WINDOW)
+        return [m.group()[::-1].lower() for m in itertools.islice(tokens, count)][::-1]
 
 
-def _tokens_after(text: str, end: int) -> list[str]:
-    return _TOKEN.findall(text, end, min(len(text), end + _WINDOW))[:8]
+def _ends_with(doc: _Doc, start: int, last: str | None, phrases: Phrases) -> bool:
+    """Whether the (up to 4) words before `start` end with one of `phrases`; `last` is the
+    nearest."""
+    if last not in phrases.lasts:
+        return False
+    return phrases.matches(doc.words_before(start, phrases.reach), tail=True)
 
 
-def _ends_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
-    low = [t.lower() for t in tokens[-4:]]
-    return any(p and low[-len(p) :] == list(p) for p in phrases)
+def _starts_with(doc: _Doc, end: int, first: str | None, phrases: Phrases) -> bool:
+    """Whether the (up to 4) words after `end` start with one of `phrases`; `first` is the
+    nearest."""
+    if first not in phrases.firsts:
+        return False
+    return phrases.matches(doc.words_after(end, phrases.reach), tail=False)
 
 
-def _starts_with(tokens: list[str], phrases: Iterable[tuple[str, ...]]) -> bool:
-    low = [t.lower() for t in tokens[:4]]
-    return any(p and low[: len(p)] == list(p) for p in phrases)
+def _is_place(
+    doc: _Doc, start: int, end: int, role: str, prev: Mention | None, first: str | None
+) -> bool:
+    """A capital, seat or region used as a location (venue, visit, route, "(Moscow)").
 
-
-def _is_place(text: str, start: int, end: int, role: str, prev: Mention | None, cues: Cues) -> bool:
-    """A capital, seat or region used as a location (venue, visit, route, "(Moscow)")."""
+    `first` is the token after the span, lower case.
+    """
+    text, cues = doc.text, doc.cues
     if role not in ("metonym", "region") or text[end : end + 2] in ("'s", "’s"):
         return False  # a possessive is an actor ("in Astana's policy"), not a location
     if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
@@ -362,74 +552,93 @@ def _is_place(text: str, start: int, end: int, role: str, prev: Mention | None, 
         m = _PAREN_ALIAS.fullmatch(text, prev.end, start)
         if m and (m.group(1) is None or m.group(1).lower() in cues.alias_words):
             return True
-    before, after = _tokens_before(text, start), _tokens_after(text, end)
-    if _ends_with(before, cues.place_before) and not _ends_with(before, cues.not_place_before):
+    last = doc.word_before(start)
+    if _ends_with(doc, start, last, cues.place_before) and not _ends_with(
+        doc, start, last, cues.not_place_before
+    ):
         return True
-    if _starts_with(after, cues.place_after):
+    if _starts_with(doc, end, first, cues.place_after):
         return True
-    return (
-        role == "region"
-        and len(after) >= 2
-        and after[0].lower() == cues.region_route_word
-        and after[1][0].isupper()
-    )
+    if role != "region" or first != cues.region_route_word:
+        return False
+    after = _TOKEN.findall(text, end, end + _WINDOW)
+    return len(after) >= 2 and after[1][0].isupper()
 
 
-def _name_chain_has_head(tokens: Iterable[re.Match[str]], taken: bytearray, cues: Cues) -> bool:
-    """Walk capitalised words and connectors; a head word makes it an institution name.
+def _name_chain_has_head(
+    doc: _Doc, edge: int, match: re.Match[str] | None, *, backwards: bool = False
+) -> bool:
+    """Walk capitalised words and connectors away from `edge`, from its nearest token `match`;
+    a head word makes it an institution name.
 
     Words of another actor mention are walked over but never count as heads, so "the IMF and
     World Bank" does not put the IMF inside a bank's name.
     """
-    for i, match in enumerate(tokens):
-        if i >= 10:
+    source = doc.reverse if backwards else doc.text
+    size = len(source)
+    stop = (size - edge if backwards else edge) + _WINDOW
+    taken, heads, connectors = doc.taken, doc.cues.name_heads, doc.cues.name_connectors
+    for _ in range(10):
+        if match is None:
             break
-        if taken[match.start()]:
-            continue
-        tok = match.group()
-        if tok in cues.name_heads:
-            return True
-        if tok[0].isupper() or tok in cues.name_connectors:
-            continue
-        break
+        if not taken[size - match.end() if backwards else match.start()]:
+            tok = match.group()[::-1] if backwards else match.group()
+            if tok in heads:
+                return True
+            if not (tok[0].isupper() or tok in connectors):
+                break
+        match = _TOKEN.search(source, match.end(), stop)
     return False
 
 
-def _is_in_name(text: str, start: int, end: int, taken: bytearray, cues: Cues) -> bool:
-    """Inside an institution, treaty or outlet name ("Russian Academy of Sciences")."""
-    after = _TOKEN.finditer(text, end, min(len(text), end + _WINDOW))
-    first = next(after, None)
-    if first is not None:
-        if first.group().lower() in cues.name_suffixes:
-            return True
-        if _name_chain_has_head(itertools.chain((first,), after), taken, cues):
-            return True
-    before = list(_TOKEN.finditer(text, max(0, start - _WINDOW), start))
-    return _name_chain_has_head(reversed(before), taken, cues)
+def _is_in_name(
+    doc: _Doc, start: int, end: int, after: re.Match[str] | None, first: str | None
+) -> bool:
+    """Inside an institution, treaty or outlet name ("Russian Academy of Sciences").
+
+    `after` is the token after the span and `first` the same in lower case.
+    """
+    if first in doc.cues.name_suffixes:
+        return True
+    if doc.near_head.find(1, start, end) == -1:
+        return False
+    return _name_chain_has_head(doc, end, after) or _name_chain_has_head(
+        doc, start, doc.token_before(start), backwards=True
+    )
 
 
 def _is_ethnic(
-    text: str, start: int, end: int, role: str, prev: Mention | None, cues: Cues
+    doc: _Doc,
+    start: int,
+    end: int,
+    role: str,
+    prev: Mention | None,
+    after: re.Match[str] | None,
+    first: str | None,
 ) -> bool:
-    """Ethnic or language use of a demonym ("of Russian descent", "the Kazakh language")."""
+    """Ethnic or language use of a demonym ("of Russian descent", "the Kazakh language").
+
+    `after` is the token after the span and `first` the same in lower case.
+    """
     if role == "language":
         return True
     if role != "demonym":
         return False
+    text, cues = doc.text, doc.cues
     if prev is not None and prev.ethnic and text[prev.end : start] in (" and ", " or ", ", "):
         return True  # "in English and French"
-    after = _tokens_after(text, end)
-    if after:
-        first = after[0].lower()
+    if first is not None:
         if first in cues.ethnic_after:
             return True
-        if first == "-" and len(after) > 1 and "-" + after[1].lower() in cues.ethnic_after:
-            return True
-    before = _tokens_before(text, start)
-    if _ends_with(before, cues.ethnic_before):
+        if first == "-":
+            words = doc.words_after(end, 2)
+            if len(words) > 1 and "-" + words[1] in cues.ethnic_after:
+                return True
+    last = doc.word_before(start)
+    if _ends_with(doc, start, last, cues.ethnic_before):
         return True
-    bare = not after or not after[0][0].isalnum() or after[0].lower() in ("and", "or")
-    return bare and _ends_with(before, cues.language_verbs)
+    bare = after is None or not after.group()[0].isalnum() or first in ("and", "or")
+    return bare and _ends_with(doc, start, last, cues.language_verbs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -453,20 +662,21 @@ def find_mentions(
         skipped[max(0, s) : max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
     out: list[Mention] = []
     prev: Mention | None = None
-    chosen, taken = _longest(_candidates(text, gaz), len(text))
+    reverse = text[::-1]
+    cands, heads = _scan(text, reverse, gaz)
+    chosen = _longest(cands, len(text))
+    doc = _Doc(text, reverse, chosen, heads, gaz.cues)
     for start, end, entry in chosen:
         if not entry.actor or skipped.find(1, start, end) != -1:
             continue
-        mention = Mention(
-            start=start,
-            end=end,
-            surface=text[start:end],
-            actor=entry.actor,
-            kind=cast(MentionKind, entry.kind),
-            place=_is_place(text, start, end, entry.role, prev, gaz.cues),
-            in_name=_is_in_name(text, start, end, taken, gaz.cues),
-            ethnic=_is_ethnic(text, start, end, entry.role, prev, gaz.cues),
-        )
+        after = doc.token_after(end)
+        first = after.group().lower() if after is not None else None
+        place = _is_place(doc, start, end, entry.role, prev, first)
+        in_name = _is_in_name(doc, start, end, after, first)
+        ethnic = _is_ethnic(doc, start, end, entry.role, prev, after, first)
+        # positional: keywords cost a quarter of the record's construction, paid per mention
+        kind = cast(MentionKind, entry.kind)
+        mention = Mention(start, end, text[start:end], entry.actor, kind, place, in_name, ethnic)
         out.append(mention)
         prev = mention
     return tuple(out)
