@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from multivector.actors import find_mentions, load_gazetteer
+from multivector.actors import dominant_state, find_mentions, load_gazetteer
 from multivector.errors import ConfigError
 from multivector.evaluate import score_mentions
 from multivector.pipeline import Resources, build_pipeline
@@ -495,3 +495,18 @@ def test_gold_mention_f1(gold_dir: Path, seeds_dir: Path) -> None:
         assert 2 * tp / (2 * tp + fp + fn) >= GOLD_FLOOR, name
     tp, fp, fn = (sum(s[i] for s in scores.values()) for i in range(3))
     assert 2 * tp / (2 * tp + fp + fn) >= GOLD_FLOOR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Portugal and Armenia met. Portugal thanked Armenia. The talks pleased Portugal.", "PRT"),
+        ("France and Spain met.", None),  # a tie: no guess
+        ("The Kremlin and Russian envoys met Kazakhstan's minister.", "RUS"),  # metonym, demonym
+        ("The Bank of China and the Bank of China again lent to Peru.", "PER"),  # names skipped
+        ("The weather was fine.", None),
+    ],
+    ids=["most-mentioned", "tie", "metonym-demonym", "in-name", "none"],
+)
+def test_dominant_state(text: str, expected: str | None) -> None:
+    assert dominant_state(find_mentions(text)) == expected

@@ -10,7 +10,6 @@ from multivector.relations import (
     RelationRules,
     classify_domain,
     find_statements,
-    infer_focus,
     score_tone,
 )
 from multivector.vectors import load_vectors
@@ -125,9 +124,3 @@ def test_works_for_another_focal_country(rules):
     (only,) = statements(text, rules, focus="UKR")
     assert set(only.partners) == {"RUS", "EU"}
     assert only.domain == "energy"
-
-
-def test_infer_focus_picks_the_most_mentioned_state_or_none_on_a_tie():
-    text = "Portugal and Armenia met. Portugal thanked Armenia. The talks pleased Portugal."
-    assert infer_focus(find_mentions(text)) == "PRT"
-    assert infer_focus(find_mentions("France and Spain met.")) is None

@@ -14,6 +14,7 @@ import gettext
 import itertools
 import operator
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -680,6 +681,20 @@ def find_mentions(
         out.append(mention)
         prev = mention
     return tuple(out)
+
+
+STATE_KINDS = frozenset({"country", "metonym", "demonym"})
+
+
+def dominant_state(mentions: Iterable[Mention]) -> str | None:
+    """The state an article mentions most (by name, metonym or demonym, not inside another
+    name), which stands in for the focal country when the user names none; None when two
+    states tie, since either choice would be a guess."""
+    counts = Counter(m.actor for m in mentions if m.kind in STATE_KINDS and not m.in_name)
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def _gazetteer_resource(resources: Resources) -> Gazetteer:

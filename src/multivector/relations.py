@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast, get_args
 
+from .actors import dominant_state
 from .config import load_data
 from .errors import ConfigError
 from .pipeline import Resources, step
@@ -221,19 +222,6 @@ def _vectors_of(partners: Sequence[str], vectors: VectorSet) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for p in partners for v in vectors.weights(p)))
 
 
-def infer_focus(mentions: Sequence[Mention]) -> str | None:
-    """The most mentioned state of an article, used when no focal country is given."""
-    counts = Counter(
-        m.actor for m in mentions if len(m.actor) == 3 and m.actor.isupper() and not m.in_name
-    )
-    if not counts:
-        return None
-    ranked = counts.most_common(2)
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
-
-
 def find_statements(
     text: str,
     *,
@@ -302,7 +290,7 @@ def statements_step(
         lambda r: load_vectors(r.options.get("vectors"), focus=r.options.get("focus")),
     )
     mentions = records.get("mentions", ())
-    focus = vectors.focus or infer_focus(mentions)
+    focus = vectors.focus or dominant_state(mentions)
     if focus is None:
         return ()
     return find_statements(

@@ -8,10 +8,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .actors import dominant_state
 from .quotecues import QuoteCues
 from .records import Mention, Person
 from .text import paragraph_spans, sentence_spans
@@ -118,8 +118,7 @@ class QuoteContext:
 
     @functools.cached_property
     def _dominant(self) -> str | None:
-        counts = Counter(m.actor for m in self.mentions if m.kind in ("country", "demonym"))
-        return counts.most_common(1)[0][0] if counts else None
+        return dominant_state(self.mentions)
 
     def dominant_country(self) -> str | None:
         return self.focus or self._dominant
