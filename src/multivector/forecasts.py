@@ -36,6 +36,45 @@ _OPEN_QUOTES = " \t\"'“‘«"
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
 
 
+class _StartFinder(NamedTuple):
+    """Where a pattern may start in an `ascii_lower` copy: at its start, or after a character
+    that is no ASCII letter, digit or underscore, at one of the pattern's lead phrases.
+
+    Python's regex engine tries a pattern at every position unless it opens with a literal or
+    a character class; these two scans open with one each (a blank, then any other separator),
+    so they find the few places worth a full match several times faster than the pattern's own
+    scan would.
+    """
+
+    after_blank: re.Pattern[str]
+    after_other: re.Pattern[str]
+
+    @classmethod
+    def of(cls, lead: str) -> _StartFinder:
+        """Finder for `lead`, a lower-case pattern every match of the target pattern opens with."""
+        return cls(re.compile(f" (?={lead})"), re.compile(f"[^ a-z0-9_](?={lead})"))
+
+    def starts(self, lowered: str) -> list[int]:
+        """The candidate start positions, in order."""
+        found = [m.end() for m in self.after_blank.finditer(lowered)]
+        found += [m.end() for m in self.after_other.finditer(lowered)]
+        found.sort()
+        return [0, *found]
+
+
+def _finditer(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """The matches of `pattern.finditer(text)` (a pattern that never matches the empty string),
+    tried only at `starts`, sorted positions that include every start of a match."""
+    out: list[re.Match[str]] = []
+    end = 0
+    match = pattern.match
+    for pos in starts:
+        if pos >= end and (m := match(text, pos)) is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def _words(items: Iterable[str]) -> str:
     """Alternation of phrases (longest first, spaces matching any blank run), as a trie."""
     return trie_regex({p.lower() for p in items})
@@ -80,6 +119,7 @@ class ForecastLexicon:
     trailing_cuts: tuple[str, ...]
     split_re: re.Pattern[str]
     horizon_re: re.Pattern[str]
+    finder: _StartFinder  # where a cue or a horizon phrase may start in an `ascii_lower` text
     horizons: Mapping[str, HorizonRule]
     horizon_words: Mapping[str, int]
     numbers: Mapping[str, float]
@@ -179,6 +219,7 @@ class ForecastLexicon:
                 else r"(?!x)x",
                 re.IGNORECASE,
             ),
+            finder=_StartFinder.of(trie_regex([*kinds, *leads])),
             horizons=horizons,
             horizon_words={k.lower(): int(v) for k, v in data.get("horizon_words", {}).items()},
             numbers=load_quantity_lexicon().cardinals,
@@ -458,9 +499,11 @@ def find_forecasts(
     lex = lexicon or load_lexicon()
     skips = sorted(_span_of(s) for s in skip)
     cues: list[_Cue] = []
-    lowered = ascii_lower(text) if lex.cue_lower is not None else None
+    lowered = ascii_lower(text)
+    starts = lex.finder.starts(lowered) if lowered is not None else []
+    hits: Iterable[re.Match[str]]
     if lex.cue_lower is not None and lowered is not None:
-        hits = lex.cue_lower.finditer(lowered)  # spans only: read the cue from `text`
+        hits = _finditer(lex.cue_lower, lowered, starts)  # spans only: read the cue from `text`
     else:
         hits = lex.cue_re.finditer(text)
     for m in hits:
@@ -469,7 +512,11 @@ def find_forecasts(
         if phrase in lex.lowercase_only and not raw.islower():
             continue
         cues.append(_Cue(m.start(), m.end(), phrase, lex.cue_kind.get(phrase, "modal")))
-    horizons = [h for h in lex.horizon_re.finditer(text)]
+    horizons = (
+        list(lex.horizon_re.finditer(text))
+        if lowered is None
+        else _finditer(lex.horizon_re, text, starts)
+    )
     cue_starts = [c.start for c in cues]
     hz_starts = [h.start() for h in horizons]
 
