@@ -124,6 +124,11 @@ class ForecastLexicon:
     horizon_words: Mapping[str, int]
     numbers: Mapping[str, float]
 
+    @functools.cached_property
+    def scheduled_phrases(self) -> tuple[str, ...]:
+        """The scheduling verbs of several words ("take place"), found by substring tests."""
+        return tuple(v for v in self.scheduled if " " in v)
+
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ForecastLexicon:
         cues, excl, span = data["cues"], data["exclude"], data["span"]
@@ -356,16 +361,16 @@ def _scheduled(text: str, cue: _Cue, lex: ForecastLexicon) -> bool:
     "is set to visit") states a plan of record, not a forecast."""
     if cue.phrase not in ("will", "shall", "'ll", "won't") and cue.kind != "intention":
         return False
-    tokens = _NEXT_WORDS.findall(text, cue.end, min(len(text), cue.end + 120))
     words: list[str] = []
-    for tok in tokens[: lex.scheduled_window]:
-        if not tok[0].isalnum():
-            break
+    for m in _NEXT_WORDS.finditer(text, cue.end, min(len(text), cue.end + 120)):
+        tok = m.group()
+        if len(words) == lex.scheduled_window or not tok[0].isalnum():
+            break  # the words of the window, up to the first punctuation mark
         words.append(tok.lower())
+    if not lex.scheduled.isdisjoint(words):
+        return True
     joined = " ".join(words)
-    return not lex.scheduled.isdisjoint(words) or any(
-        " " in v and v in joined for v in lex.scheduled
-    )
+    return any(v in joined for v in lex.scheduled_phrases)
 
 
 def _segments(text: str, start: int, end: int, lex: ForecastLexicon) -> list[tuple[int, int]]:
@@ -562,7 +567,7 @@ def find_forecasts(
                 continue
             found.sort(key=lambda c: c.start)
             start, end, framed = _trim(text, a, b, found, lex)
-            if lex.day_re.search(text, start, end) and all(c.kind == "modal" for c in found):
+            if all(c.kind == "modal" for c in found) and lex.day_re.search(text, start, end):
                 continue  # "Today, the capital will host talks"
             if not framed and all(c.kind == "reported" for c in found):
                 continue
@@ -577,6 +582,7 @@ def find_forecasts(
         ):
             spans.append((h_start, h_end, h_start, h_end))
     spans.sort()
+    by_start = _MentionIndex(mentions)
     out = []
     for start, end, s_start, s_end in spans:
         horizon, window = _horizon(horizons, hz_starts, start, end, s_start, s_end, published, lex)
@@ -586,7 +592,7 @@ def find_forecasts(
                 end=end,
                 text=text[start:end],
                 speaker=_speaker(quotes, start, end),
-                about=_about(mentions, (start, end), (s_start, s_end), focus),
+                about=_about(by_start, (start, end), (s_start, s_end), focus),
                 horizon=horizon,
                 window=window,
             )
@@ -658,8 +664,25 @@ def _speaker(quotes: Sequence[Quote], start: int, end: int) -> str | None:
     return best.speaker if best else None
 
 
+class _MentionIndex:
+    """Mentions ordered by start, so those inside a span are found by bisection instead of a
+    pass over all of them for every forecast."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = mentions
+        self.order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self.starts = [mentions[i].start for i in self.order]
+
+    def inside(self, start: int, end: int) -> list[Mention]:
+        """The mentions within [start, end), in their given order."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_right(self.starts, end)
+        found = (self.mentions[i] for i in sorted(self.order[lo:hi]))
+        return [m for m in found if m.end <= end]
+
+
 def _about(
-    mentions: Sequence[Mention],
+    mentions: _MentionIndex,
     span: tuple[int, int],
     sentence: tuple[int, int],
     focus: str | None,
@@ -668,9 +691,8 @@ def _about(
     else those elsewhere in its sentence ("As for Peru, ties will improve"), else the focus."""
     for start, end in (span, sentence):
         codes: list[str] = []
-        for m in mentions:
-            inside = start <= m.start and m.end <= end and not (m.in_name or m.ethnic)
-            if inside and m.actor not in codes and m.actor != focus:
+        for m in mentions.inside(start, end):
+            if not (m.in_name or m.ethnic) and m.actor not in codes and m.actor != focus:
                 codes.append(m.actor)
         if codes:
             return tuple(codes)
