@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from .config import load_data
 from .pipeline import Resources, step
-from .quantities import ascii_lower, caseless_pattern
+from .quantities import WordStartFinder, ascii_lower, caseless_pattern, matches_at
 from .quantities import load_lexicon as load_quantity_lexicon
 from .records import Article, Forecast, Mention, Quote
 from .text import paragraph_spans, sentence_spans, trie_regex
@@ -34,45 +34,6 @@ _NEXT_WORDS = re.compile(r"[\w'’-]+|[,;:.!?()\"“”]")
 _TRIM = " \t\n.,;:!?\"'“”‘’«»()–—-"
 _OPEN_QUOTES = " \t\"'“‘«"
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
-
-
-class _StartFinder(NamedTuple):
-    """Where a pattern may start in an `ascii_lower` copy: at its start, or after a character
-    that is no ASCII letter, digit or underscore, at one of the pattern's lead phrases.
-
-    Python's regex engine tries a pattern at every position unless it opens with a literal or
-    a character class; these two scans open with one each (a blank, then any other separator),
-    so they find the few places worth a full match several times faster than the pattern's own
-    scan would.
-    """
-
-    after_blank: re.Pattern[str]
-    after_other: re.Pattern[str]
-
-    @classmethod
-    def of(cls, lead: str) -> _StartFinder:
-        """Finder for `lead`, a lower-case pattern every match of the target pattern opens with."""
-        return cls(re.compile(f" (?={lead})"), re.compile(f"[^ a-z0-9_](?={lead})"))
-
-    def starts(self, lowered: str) -> list[int]:
-        """The candidate start positions, in order."""
-        found = [m.end() for m in self.after_blank.finditer(lowered)]
-        found += [m.end() for m in self.after_other.finditer(lowered)]
-        found.sort()
-        return [0, *found]
-
-
-def _finditer(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
-    """The matches of `pattern.finditer(text)` (a pattern that never matches the empty string),
-    tried only at `starts`, sorted positions that include every start of a match."""
-    out: list[re.Match[str]] = []
-    end = 0
-    match = pattern.match
-    for pos in starts:
-        if pos >= end and (m := match(text, pos)) is not None:
-            out.append(m)
-            end = m.end()
-    return out
 
 
 class _Caseless(NamedTuple):
@@ -137,7 +98,7 @@ class ForecastLexicon:
     trailing_cuts: tuple[str, ...]
     split_re: re.Pattern[str]
     horizon_re: re.Pattern[str]
-    finder: _StartFinder  # where a cue or a horizon phrase may start in an `ascii_lower` text
+    finder: WordStartFinder  # where a cue or a horizon phrase may start in an `ascii_lower` text
     horizons: Mapping[str, HorizonRule]
     horizon_words: Mapping[str, int]
     numbers: Mapping[str, float]
@@ -243,7 +204,7 @@ class ForecastLexicon:
                 else r"(?!x)x",
                 re.IGNORECASE,
             ),
-            finder=_StartFinder.of(trie_regex([*kinds, *leads])),
+            finder=WordStartFinder.of(trie_regex([*kinds, *leads])),
             horizons=horizons,
             horizon_words={k.lower(): int(v) for k, v in data.get("horizon_words", {}).items()},
             numbers=load_quantity_lexicon().cardinals,
@@ -546,7 +507,7 @@ def find_forecasts(
     starts = lex.finder.starts(lowered) if lowered is not None else []
     hits: Iterable[re.Match[str]]
     if lex.cue_lower is not None and lowered is not None:
-        hits = _finditer(lex.cue_lower, lowered, starts)  # spans only: read the cue from `text`
+        hits = matches_at(lex.cue_lower, lowered, starts)  # spans only: read the cue from `text`
     else:
         hits = lex.cue_re.finditer(text)
     for m in hits:
@@ -558,7 +519,7 @@ def find_forecasts(
     horizons = (
         list(lex.horizon_re.finditer(text))
         if lowered is None
-        else _finditer(lex.horizon_re, text, starts)
+        else matches_at(lex.horizon_re, text, starts)
     )
     cue_starts = [c.start for c in cues]
     hz_starts = [h.start() for h in horizons]
@@ -696,9 +657,10 @@ def _speaker(quotes: Sequence[Quote], start: int, end: int) -> str | None:
     """The speaker of the quote that encloses (most of) the forecast."""
     best, best_overlap = None, 0
     for q in quotes:
-        overlap = min(q.end, end) - max(q.start, start)
-        if overlap > best_overlap and overlap * 2 >= end - start:
-            best, best_overlap = q, overlap
+        if q.start < end and start < q.end:  # most quotes lie elsewhere: a cheap test first
+            overlap = min(q.end, end) - max(q.start, start)
+            if overlap > best_overlap and overlap * 2 >= end - start:
+                best, best_overlap = q, overlap
     return best.speaker if best else None
 
 
