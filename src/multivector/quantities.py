@@ -140,7 +140,7 @@ class QuantityLexicon:
     year_range: tuple[int, int]
     master: re.Pattern[str]
     master_lower: re.Pattern[str] | None  # `master` for `ascii_lower` texts, when it can be
-    lead_finder: WordStartFinder  # where a hit led by a word may start in an `ascii_lower` text
+    lead_finder: WordStartFinder  # where a hit led by a digit or a word may start (`ascii_lower`)
     unit_re: re.Pattern[str]
     range_split: re.Pattern[str]
 
@@ -214,7 +214,7 @@ class QuantityLexicon:
             year_range=(int(num["year_range"][0]), int(num["year_range"][1])),
             master=re.compile(master_source, re.IGNORECASE),
             master_lower=caseless_pattern(master_source),
-            lead_finder=WordStartFinder.of(_alternation(lead_words)),
+            lead_finder=WordStartFinder.of(rf"\d|{_alternation(lead_words)}"),
             unit_re=unit_re,
             range_split=re.compile(joiner, re.IGNORECASE),
         )
@@ -350,15 +350,11 @@ def find_quantities(
     return tuple(out)
 
 
-_DIGIT = re.compile(r"\d")
-
-
 def _hit_starts(lowered: str, lex: QuantityLexicon) -> list[int]:
-    """Every position of an `ascii_lower` text where a hit may start: a digit, a currency
-    symbol or a word start at a lead word, as each alternative of the master pattern opens
-    with one of them."""
+    """Every position of an `ascii_lower` text where a hit may start: a currency symbol, or a
+    word start (a word boundary) at a digit or a lead word. Each alternative of the master
+    pattern opens with one of them."""
     found = lex.lead_finder.starts(lowered)
-    found += [m.start() for m in _DIGIT.finditer(lowered)]
     for symbol in lex.lower_symbols:  # a few fast substring scans, overlaps included
         at = lowered.find(symbol)
         while at != -1:
