@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,7 +26,8 @@ from .pipeline import Resources, step
 from .records import Article, Quantity
 from .text import trie_regex
 
-_WORD_AT = re.compile(r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)")
+_WORD = r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)"  # blanks, then a word that starts with a letter
+_WORD_AT = re.compile(_WORD)
 # The word before a position, read right to left in the reversed text: skip the trailing
 # non-word run up to its last separator, then take the word with its inner ' . - marks.
 _PREV_REVERSED = re.compile(r"(?:\W*[^\w'’.-])?([’'.-]*\w[\w'’.-]*)")
@@ -150,6 +151,20 @@ class QuantityLexicon:
         return tuple(self.currency_symbols)
 
     @functools.cached_property
+    def phrase_re(self) -> re.Pattern[str]:
+        """Up to `max_words` words in a row, a group each: one match instead of one a word."""
+        pattern = ""
+        for _ in range(self.max_words):
+            pattern = f"(?:{_WORD}{pattern})?"  # a word, then maybe the next ones
+        return re.compile(pattern)
+
+    @functools.cached_property
+    def amount_facts(self) -> Callable[[str, bool], AmountFacts]:
+        """`_amount_facts` with this lexicon, memoised: news repeats its amounts ("two",
+        "$1 billion"), and parsing one costs several regex calls."""
+        return functools.lru_cache(maxsize=4096)(functools.partial(_amount_facts, lex=self))
+
+    @functools.cached_property
     def lower_symbols(self) -> tuple[str, ...]:
         """The currency symbols as they read in an `ascii_lower` text."""
         return tuple({ascii_lower(k) or k.lower() for k in self.currency_symbols})
@@ -248,19 +263,18 @@ def _prev_word(text: str, rev: str, pos: int) -> tuple[str, int]:
     return word.lower().rstrip("."), end - len(word)
 
 
-def _phrase(text: str, pos: int, lex: QuantityLexicon, limit: int) -> list[tuple[int, int, str]]:
-    """Up to `limit` content words from `pos` on, stopping at function words and adverbs."""
+def _phrase(text: str, pos: int, lex: QuantityLexicon) -> list[tuple[int, int, str]]:
+    """Up to `max_words` content words from `pos` on, stopping at function words and adverbs."""
     out: list[tuple[int, int, str]] = []
-    while len(out) < limit:
-        m = _WORD_AT.match(text, pos)
-        if not m:
+    m = lex.phrase_re.match(text, pos)  # always matches, if only the empty string
+    for i in range(1, lex.max_words + 1):
+        word = m.group(i) if m is not None else None
+        if word is None:
             break
-        word = m.group(1)
         low = word.lower()
         if low in lex.stop_words or low in lex.months or (low.endswith("ly") and len(low) > 4):
             break
-        out.append((m.start(1), m.end(1), word))
-        pos = m.end(1)
+        out.append((m.start(i), m.end(i), word))
     return out
 
 
@@ -396,7 +410,7 @@ def _ordinal(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Qua
 
 def _rank(text: str, start: int, pos: int, value: float, lex: QuantityLexicon) -> Quantity | None:
     """A rank: ordinal + superlative + what is ranked, plus a closing scope ("in the world")."""
-    words = _phrase(text, pos, lex, lex.max_words)
+    words = _phrase(text, pos, lex)
     if not words:
         return None
     end = words[-1][1]
@@ -409,7 +423,7 @@ def _rank(text: str, start: int, pos: int, value: float, lex: QuantityLexicon) -
 
 def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
     """A cardinal amount: checked against dates, years, labels and anaphora, then extended."""
-    start, end = m.start(), m.end()
+    start, end = m.span()
     chunk = text[start:end]
     if (
         start > 0
@@ -417,10 +431,11 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
         and chunk[0] not in "$€£¥₸₽₹"
     ):
         return None  # glued to a word: "COVID-19", "G20", "v1.2"
-    if end < len(text) and text[end].isalnum() and not lex.unit_re.match(text, end):
+    um = lex.unit_re.match(text, end)  # a unit right after the number ("%", "km", "weeks")
+    if um is None and end < len(text) and text[end].isalnum():
         return None  # "5G", "3D"
     plain = chunk.isdecimal()  # most hits: a bare integer ("12", "2019")
-    if plain and _bare_year(text, end, chunk, lex):
+    if plain and _bare_year(chunk, um, lex):
         return None
     # the cheap date/label test comes before the value is parsed, which it does not need
     prev, prev_start = _prev_word(text, rev, start)
@@ -430,13 +445,9 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
         value: float | None = float(chunk)
         currency, is_words, has_scale = None, False, chunk.lower() in lex.scales
     else:
-        value, currency = _parse_amount(chunk, m.group("rng") is not None, lex)
-        is_words = _HAS_DIGIT.search(chunk) is None
-        has_scale = any(w.lower() in lex.scales for w in _WORD_SPLIT.split(chunk))
-    # a unit right after the number ("%", "km", "weeks", "tenge")
+        value, currency, is_words, has_scale = lex.amount_facts(chunk, m.group("rng") is not None)
     unit: str | None = currency
     kind = "money" if currency else "count"
-    um = lex.unit_re.match(text, end)
     if um and not (um.group("u") and um.group("u").lower() in lex.months):
         if um.group("pct"):
             unit, kind = "%", "measure"
@@ -473,7 +484,7 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
         ):
             return None  # "the two presidents" (but "the 18 million residents")
     if kind == "count":
-        words = _phrase(text, end, lex, lex.max_words)
+        words = _phrase(text, end, lex)
         while words and not _is_plural(words[-1][2], lex):
             words.pop()
         if not words:
@@ -492,7 +503,7 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
     return Quantity(start, end, text[start:end], value, unit)
 
 
-def _bare_year(text: str, end: int, chunk: str, lex: QuantityLexicon) -> bool:
+def _bare_year(chunk: str, um: re.Match[str] | None, lex: QuantityLexicon) -> bool:
     """Whether a bare four-digit integer is a year: no unit follows it (or only a month).
 
     The full rules of `_amount` drop such a number too, but only after its costlier tests;
@@ -500,8 +511,20 @@ def _bare_year(text: str, end: int, chunk: str, lex: QuantityLexicon) -> bool:
     """
     if len(chunk) != 4 or not lex.year_range[0] <= int(chunk) <= lex.year_range[1]:
         return False
-    um = lex.unit_re.match(text, end)
     return um is None or bool(um.group("u") and um.group("u").lower() in lex.months)
+
+
+#: What `_amount` reads from a written amount: value, currency, spelled out, has a scale word.
+AmountFacts = tuple[float | None, str | None, bool, bool]
+
+
+def _amount_facts(chunk: str, ranged: bool, lex: QuantityLexicon) -> AmountFacts:
+    """Value, currency, whether it is spelled out ("two") and holds a scale word ("million")
+    of an amount that is not bare digits; `ranged` for a range ("two to three")."""
+    value, currency = _parse_amount(chunk, ranged, lex)
+    is_words = _HAS_DIGIT.search(chunk) is None
+    has_scale = any(w.lower() in lex.scales for w in _WORD_SPLIT.split(chunk))
+    return value, currency, is_words, has_scale
 
 
 def _parse_amount(
@@ -520,14 +543,14 @@ def _parse_amount(
 
 def _measured(text: str, pos: int, lex: QuantityLexicon) -> int:
     """End of what a measure measures: "100% [Chinese capital]", "7,500 km [of common border]"."""
-    words = _phrase(text, pos, lex, lex.max_words)
+    words = _phrase(text, pos, lex)
     end = words[-1][1] if words else pos
     if text.startswith(" of ", end):
         after = end + 3
         det = _WORD_AT.match(text, after)
         if det and det.group(1).lower() in lex.of_determiners:
             after = det.end(1)
-        tail = _phrase(text, after, lex, lex.max_words)
+        tail = _phrase(text, after, lex)
         if tail:
             end = tail[-1][1]
     return end
