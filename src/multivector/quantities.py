@@ -267,8 +267,10 @@ def _phrase(text: str, pos: int, lex: QuantityLexicon) -> list[tuple[int, int, s
     """Up to `max_words` content words from `pos` on, stopping at function words and adverbs."""
     out: list[tuple[int, int, str]] = []
     m = lex.phrase_re.match(text, pos)  # always matches, if only the empty string
+    if m is None:
+        return out
     for i in range(1, lex.max_words + 1):
-        word = m.group(i) if m is not None else None
+        word = m.group(i)
         if word is None:
             break
         low = word.lower()
