@@ -29,7 +29,9 @@ from .quantities import load_lexicon as load_quantity_lexicon
 from .records import Article, Forecast, Mention, Quote
 from .text import paragraph_spans, sentence_spans, trie_regex
 
-_PREV_WORD = re.compile(r"([\w'’-]+)[^\w]*$")
+# The last word of a window; it starts the window or follows a non-word character (the
+# leftmost match always does), so the engine skips the starts inside words.
+_PREV_WORD = re.compile(r"(?<![\w'’-])([\w'’-]+)[^\w]*$")
 _NEXT_WORDS = re.compile(r"[\w'’-]+|[,;:.!?()\"“”]")
 _TRIM = " \t\n.,;:!?\"'“”‘’«»()–—-"
 _OPEN_QUOTES = " \t\"'“‘«"
@@ -313,7 +315,9 @@ class _Cue(NamedTuple):  # a tuple: made for every cue hit, far cheaper than a d
 
 
 def _prev_word(text: str, pos: int, floor: int) -> str:
-    m = _PREV_WORD.search(text, max(floor, pos - 30), pos)
+    """The word before `pos` (lower-cased), looking back at most 30 characters, not before
+    `floor`. The window is cut out, so that a word it cuts reads as starting at its edge."""
+    m = _PREV_WORD.search(text[max(floor, pos - 30) : pos])
     return m.group(1).lower() if m else ""
 
 
