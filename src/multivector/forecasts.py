@@ -32,7 +32,10 @@ from .text import paragraph_spans, sentence_spans, trie_regex
 # The last word of a window; it starts the window or follows a non-word character (the
 # leftmost match always does), so the engine skips the starts inside words.
 _PREV_WORD = re.compile(r"(?<![\w'’-])([\w'’-]+)[^\w]*$")
-_NEXT_WORDS = re.compile(r"[\w'’-]+|[,;:.!?()\"“”]")
+_TOKEN = re.compile(r"[\w'’-]+")
+# Words after a cue up to the first punctuation mark: other characters (blanks, dashes,
+# slashes) are skipped, and a token that opens with _ ' ’ or - ends the run as a mark does.
+_RUN_WORD = r"(?:[^\w'’,;:.!?()\"“”-]*[^\W_][\w'’-]*)"
 _TRIM = " \t\n.,;:!?\"'“”‘’«»()–—-"
 _OPEN_QUOTES = " \t\"'“‘«"
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
@@ -104,6 +107,11 @@ class ForecastLexicon:
     horizons: Mapping[str, HorizonRule]
     horizon_words: Mapping[str, int]
     numbers: Mapping[str, float]
+
+    @functools.cached_property
+    def window_re(self) -> re.Pattern[str]:
+        """The first `scheduled_window` words after a position, up to a punctuation mark."""
+        return re.compile(f"{_RUN_WORD}{{0,{self.scheduled_window}}}")
 
     @functools.cached_property
     def scheduled_phrases(self) -> tuple[str, ...]:
@@ -348,12 +356,8 @@ def _scheduled(text: str, cue: _Cue, lex: ForecastLexicon) -> bool:
     "is set to visit") states a plan of record, not a forecast."""
     if cue.phrase not in ("will", "shall", "'ll", "won't") and cue.kind != "intention":
         return False
-    words: list[str] = []
-    for m in _NEXT_WORDS.finditer(text, cue.end, min(len(text), cue.end + 120)):
-        tok = m.group()
-        if len(words) == lex.scheduled_window or not tok[0].isalnum():
-            break  # the words of the window, up to the first punctuation mark
-        words.append(tok.lower())
+    run = lex.window_re.match(text, cue.end, min(len(text), cue.end + 120))
+    words = [w.lower() for w in _TOKEN.findall(run.group())] if run else []
     if not lex.scheduled.isdisjoint(words):
         return True
     joined = " ".join(words)
