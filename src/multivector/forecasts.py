@@ -37,6 +37,7 @@ _TOKEN = re.compile(r"[\w'’-]+")
 # slashes) are skipped, and a token that opens with _ ' ’ or - ends the run as a mark does.
 _RUN_WORD = r"(?:[^\w'’,;:.!?()\"“”-]*[^\W_][\w'’-]*)"
 _TRIM = " \t\n.,;:!?\"'“”‘’«»()–—-"
+_TRIM_BUT_QUESTION = _TRIM.replace("?", "")
 _OPEN_QUOTES = " \t\"'“‘«"
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
 
@@ -519,11 +520,14 @@ def find_forecasts(
     else:
         hits = lex.cue_re.finditer(text)
     for m in hits:
-        raw = text[m.start() : m.end()]
-        phrase = " ".join(raw.lower().split())
+        start, end = m.span()
+        raw = text[start:end]
+        phrase = raw.lower()
+        if not phrase.isalpha():  # "going  to": one blank between words
+            phrase = " ".join(phrase.split())
         if phrase in lex.lowercase_only and not raw.islower():
             continue
-        cues.append(_Cue(m.start(), m.end(), phrase, lex.cue_kind.get(phrase, "modal")))
+        cues.append(_Cue(start, end, phrase, lex.cue_kind.get(phrase, "modal")))
     horizons = (
         list(lex.horizon_re.finditer(text))
         if lowered is None
@@ -553,7 +557,7 @@ def find_forecasts(
         hlo, hhi = bisect.bisect_left(hz_starts, s_start), bisect.bisect_left(hz_starts, s_end)
         if lo == hi and hlo == hhi:
             continue
-        if text[s_start:s_end].rstrip(_TRIM.replace("?", "")).endswith("?"):
+        if text[s_start:s_end].rstrip(_TRIM_BUT_QUESTION).endswith("?"):
             continue
         if (
             headline
@@ -677,9 +681,10 @@ class _MentionIndex:
     pass over all of them for every forecast."""
 
     def __init__(self, mentions: Sequence[Mention]) -> None:
+        starts = [m.start for m in mentions]
         self.mentions = mentions
-        self.order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
-        self.starts = [mentions[i].start for i in self.order]
+        self.order = sorted(range(len(mentions)), key=starts.__getitem__)
+        self.starts = [starts[i] for i in self.order]
 
     def inside(self, start: int, end: int) -> list[Mention]:
         """The mentions within [start, end), in their given order."""
