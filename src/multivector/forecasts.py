@@ -683,14 +683,20 @@ class _MentionIndex:
     def __init__(self, mentions: Sequence[Mention]) -> None:
         starts = [m.start for m in mentions]
         self.mentions = mentions
-        self.order = sorted(range(len(mentions)), key=starts.__getitem__)
-        self.starts = [starts[i] for i in self.order]
+        self.order: list[int] | None = None  # None while the mentions come in text order
+        if starts != sorted(starts):
+            self.order = sorted(range(len(mentions)), key=starts.__getitem__)
+            starts = [starts[i] for i in self.order]
+        self.starts = starts
 
     def inside(self, start: int, end: int) -> list[Mention]:
         """The mentions within [start, end), in their given order."""
         lo = bisect.bisect_left(self.starts, start)
         hi = bisect.bisect_right(self.starts, end)
-        found = (self.mentions[i] for i in sorted(self.order[lo:hi]))
+        if self.order is None:
+            found: Sequence[Mention] = self.mentions[lo:hi]
+        else:
+            found = [self.mentions[i] for i in sorted(self.order[lo:hi])]
         return [m for m in found if m.end <= end]
 
 

@@ -371,12 +371,13 @@ def _hit_starts(lowered: str, lex: QuantityLexicon) -> list[int]:
     word start (a word boundary) at a digit or a lead word. Each alternative of the master
     pattern opens with one of them."""
     found = lex.lead_finder.starts(lowered)
+    symbols = []
     for symbol in lex.lower_symbols:  # a few fast substring scans, overlaps included
         at = lowered.find(symbol)
         while at != -1:
-            found.append(at)
+            symbols.append(at)
             at = lowered.find(symbol, at + 1)
-    return sorted(set(found))
+    return sorted({*found, *symbols}) if symbols else found
 
 
 def _year_or_two(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity:
