@@ -26,8 +26,7 @@ from .pipeline import Resources, step
 from .records import Article, Quantity
 from .text import trie_regex
 
-_WORD = r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)"  # blanks, then a word that starts with a letter
-_WORD_AT = re.compile(_WORD)
+_WORD_AT = re.compile(r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)")
 # The word before a position, read right to left in the reversed text: skip the trailing
 # non-word run up to its last separator, then take the word with its inner ' . - marks.
 _PREV_REVERSED = re.compile(r"(?:\W*[^\w'’.-])?([’'.-]*\w[\w'’.-]*)")
@@ -151,14 +150,6 @@ class QuantityLexicon:
         return tuple(self.currency_symbols)
 
     @functools.cached_property
-    def phrase_re(self) -> re.Pattern[str]:
-        """Up to `max_words` words in a row, a group each: one match instead of one a word."""
-        pattern = ""
-        for _ in range(self.max_words):
-            pattern = f"(?:{_WORD}{pattern})?"  # a word, then maybe the next ones
-        return re.compile(pattern)
-
-    @functools.cached_property
     def amount_facts(self) -> Callable[[str, bool], AmountFacts]:
         """`_amount_facts` with this lexicon, memoised: news repeats its amounts ("two",
         "$1 billion"), and parsing one costs several regex calls."""
@@ -266,17 +257,16 @@ def _prev_word(text: str, rev: str, pos: int) -> tuple[str, int]:
 def _phrase(text: str, pos: int, lex: QuantityLexicon) -> list[tuple[int, int, str]]:
     """Up to `max_words` content words from `pos` on, stopping at function words and adverbs."""
     out: list[tuple[int, int, str]] = []
-    m = lex.phrase_re.match(text, pos)  # always matches, if only the empty string
-    if m is None:
-        return out
-    for i in range(1, lex.max_words + 1):
-        word = m.group(i)
-        if word is None:
+    while len(out) < lex.max_words:
+        m = _WORD_AT.match(text, pos)
+        if not m:
             break
+        word = m.group(1)
         low = word.lower()
         if low in lex.stop_words or low in lex.months or (low.endswith("ly") and len(low) > 4):
             break
-        out.append((m.start(i), m.end(i), word))
+        out.append((m.start(1), m.end(1), word))
+        pos = m.end(1)
     return out
 
 
