@@ -115,6 +115,11 @@ class ForecastLexicon:
         return re.compile(f"{_RUN_WORD}{{0,{self.scheduled_window}}}")
 
     @functools.cached_property
+    def any_cut(self) -> re.Pattern[str]:
+        """Any of the `trailing_cuts`, found in one scan."""
+        return re.compile("|".join(map(re.escape, self.trailing_cuts)) or r"(?!x)x")
+
+    @functools.cached_property
     def scheduled_phrases(self) -> tuple[str, ...]:
         """The scheduling verbs of several words ("take place"), found by substring tests."""
         return tuple(v for v in self.scheduled if " " in v)
@@ -430,10 +435,11 @@ def _trim(
         start, framed = frame_end, True
         while start < first and text[start] in _OPEN_QUOTES:
             start += 1
-    for cut in lex.trailing_cuts:
-        pos = text.find(cut, last, end)
-        if pos != -1:
-            end = pos
+    if lex.any_cut.search(text, last, end):  # most clauses hold none: one scan rules them out
+        for cut in lex.trailing_cuts:
+            pos = text.find(cut, last, end)
+            if pos != -1:
+                end = pos
     attribution = lex.attribution_re.search(text, last, end)
     if attribution:
         end = attribution.start()  # "..., Kazantsev believes." / "..., the minister said in Rome"
