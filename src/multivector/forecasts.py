@@ -477,16 +477,20 @@ def _is_question(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
 #: "signed new contracts this month": news uses them for the past as often as the future).
 _NOT_CUES = frozenset({"open", "in_year", "this"})
 
-_HEADLINE_TO = re.compile(r"([\w'’-]+)\s+to\s+([a-z][\w-]*)\b")
+# "X to do Y". The leftmost match of the word before "to" starts the searched text or follows
+# a non-word character, so the engine need not try the starts inside words.
+_HEADLINE_TO = re.compile(r"(?<![\w'’-])([\w'’-]+)\s+to\s+([a-z][\w-]*)\b")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "these", "that"})
 
 
 def _headline_forecast(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
     """ "X to do Y" in a headline announces a future act ("Minister to boost ties"), unless
     the act is a scheduled event ("Minister to visit Lima")."""
-    for m in _HEADLINE_TO.finditer(text, start, end):
+    pos = start
+    while (m := _HEADLINE_TO.search(text[pos:end])) is not None:  # cut out: see _HEADLINE_TO
         before, verb = m.group(1).lower(), m.group(2).lower()
         if before in lex.headline_not_before_to or verb in _DETERMINERS:
+            pos += m.end()
             continue
         return verb not in lex.scheduled
     return False
