@@ -32,6 +32,9 @@ from .text import paragraph_spans, sentence_spans, trie_regex
 # The last word of a window; it starts the window or follows a non-word character (the
 # leftmost match always does), so the engine skips the starts inside words.
 _PREV_WORD = re.compile(r"(?<![\w'’-])([\w'’-]+)[^\w]*$")
+# The same word read in the reversed window, when the window holds a letter or digit: past
+# the trailing non-word run, whose ' ’ - marks next to the word belong to it.
+_PREV_WORD_REVERSED = re.compile(r"[^\w]*?([’'-]*\w[\w'’-]*)")
 _TOKEN = re.compile(r"[\w'’-]+")
 # Words after a cue up to the first punctuation mark: other characters (blanks, dashes,
 # slashes) are skipped, and a token that opens with _ ' ’ or - ends the run as a mark does.
@@ -331,7 +334,11 @@ class _Cue(NamedTuple):  # a tuple: made for every cue hit, far cheaper than a d
 def _prev_word(text: str, pos: int, floor: int) -> str:
     """The word before `pos` (lower-cased), looking back at most 30 characters, not before
     `floor`. The window is cut out, so that a word it cuts reads as starting at its edge."""
-    m = _PREV_WORD.search(text[max(floor, pos - 30) : pos])
+    window = text[max(floor, pos - 30) : pos]
+    m = _PREV_WORD_REVERSED.match(window[::-1])  # one anchored match, the common case
+    if m is not None:
+        return m.group(1)[::-1].lower()
+    m = _PREV_WORD.search(window)
     return m.group(1).lower() if m else ""
 
 
@@ -586,7 +593,8 @@ def find_forecasts(
                     found.append(_Cue(h.start(), h.end(), h.group().lower(), "horizon"))
             if not found:
                 continue
-            found.sort(key=lambda c: c.start)
+            if len(found) > 1:
+                found.sort(key=lambda c: c.start)
             start, end, framed = _trim(text, lowered, a, b, found, lex)
             if all(c.kind == "modal" for c in found) and _says_day(text, lowered, start, end, lex):
                 continue  # "Today, the capital will host talks"
