@@ -7,8 +7,10 @@ phrase that says what is counted or measured. All vocabularies live in
 `data/quantities.toml`.
 
 Speed: the pass runs case-sensitively over an ASCII-lower-cased copy of the text (`ascii_lower`,
-same offsets), which Python's regex engine scans about twice as fast as IGNORECASE; the rules
-read the text itself. Bare years are dropped before any other test.
+same offsets), which Python's regex engine scans about twice as fast as IGNORECASE, and it is
+tried only where a hit can start (digits, currency symbols, lead words at word starts: see
+`WordStartFinder`); the rules read the text itself. Bare years are dropped before any other
+test, and amounts written out are parsed once.
 """
 
 from __future__ import annotations
@@ -142,7 +144,9 @@ class QuantityLexicon:
     year_range: tuple[int, int]
     master: re.Pattern[str]
     master_lower: re.Pattern[str] | None  # `master` for `ascii_lower` texts, when it can be
-    lead_finder: WordStartFinder  # where a hit led by a digit or a word may start (`ascii_lower`)
+    # where a hit led by a digit or a word may start in an `ascii_lower` text; None when a
+    # currency symbol holds a blank, which matches any blank run and defeats the symbol search
+    lead_finder: WordStartFinder | None
     unit_re: re.Pattern[str]
     range_split: re.Pattern[str]
 
@@ -152,15 +156,15 @@ class QuantityLexicon:
         return tuple(self.currency_symbols)
 
     @functools.cached_property
-    def amount_facts(self) -> Callable[[str, bool], AmountFacts]:
+    def amount_facts(self) -> Callable[[str, bool], _AmountFacts]:
         """`_amount_facts` with this lexicon, memoised: news repeats its amounts ("two",
         "$1 billion"), and parsing one costs several regex calls."""
         return functools.lru_cache(maxsize=4096)(functools.partial(_amount_facts, lex=self))
 
     @functools.cached_property
     def lower_symbols(self) -> tuple[str, ...]:
-        """The currency symbols as they read in an `ascii_lower` text."""
-        return tuple({ascii_lower(k) or k.lower() for k in self.currency_symbols})
+        """The currency symbols as `master_lower` spells them (`trie_regex` lower-cases)."""
+        return tuple({k.lower() for k in self.currency_symbols})
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> QuantityLexicon:
@@ -222,7 +226,11 @@ class QuantityLexicon:
             year_range=(int(num["year_range"][0]), int(num["year_range"][1])),
             master=re.compile(master_source, re.IGNORECASE),
             master_lower=caseless_pattern(master_source),
-            lead_finder=WordStartFinder.of(rf"\d|{_alternation(lead_words)}"),
+            lead_finder=(
+                None
+                if any(re.search(r"\s", k) for k in units["currency_symbols"])
+                else WordStartFinder.of(rf"\d|{_alternation(lead_words)}")
+            ),
             unit_re=unit_re,
             range_split=re.compile(joiner, re.IGNORECASE),
         )
@@ -256,10 +264,10 @@ def _prev_word(text: str, rev: str, pos: int) -> tuple[str, int]:
     return word.lower().rstrip("."), end - len(word)
 
 
-def _phrase(text: str, pos: int, lex: QuantityLexicon) -> list[tuple[int, int, str]]:
-    """Up to `max_words` content words from `pos` on, stopping at function words and adverbs."""
+def _phrase(text: str, pos: int, lex: QuantityLexicon, limit: int) -> list[tuple[int, int, str]]:
+    """Up to `limit` content words from `pos` on, stopping at function words and adverbs."""
     out: list[tuple[int, int, str]] = []
-    while len(out) < lex.max_words:
+    while len(out) < limit:
         m = _WORD_AT.match(text, pos)
         if not m:
             break
@@ -339,7 +347,10 @@ def find_quantities(
     hits: Iterable[re.Match[str]]
     if lex.master_lower is not None and lowered is not None:
         # spans only: read the text from `text`
-        hits = matches_at(lex.master_lower, lowered, _hit_starts(lowered, lex))
+        if lex.lead_finder is not None:
+            hits = matches_at(lex.master_lower, lowered, _hit_starts(lowered, lex.lead_finder, lex))
+        else:
+            hits = lex.master_lower.finditer(lowered)
     else:
         hits = lex.master.finditer(text)
     for m in hits:
@@ -358,11 +369,11 @@ def find_quantities(
     return tuple(out)
 
 
-def _hit_starts(lowered: str, lex: QuantityLexicon) -> list[int]:
+def _hit_starts(lowered: str, finder: WordStartFinder, lex: QuantityLexicon) -> list[int]:
     """Every position of an `ascii_lower` text where a hit may start: a currency symbol, or a
-    word start (a word boundary) at a digit or a lead word. Each alternative of the master
-    pattern opens with one of them."""
-    found = lex.lead_finder.starts(lowered)
+    word start (a word boundary) at a digit or a lead word, as `finder` finds them. Each
+    alternative of the master pattern opens with one of them."""
+    found = finder.starts(lowered)
     symbols = []
     for symbol in lex.lower_symbols:  # a few fast substring scans, overlaps included
         at = lowered.find(symbol)
@@ -405,7 +416,7 @@ def _ordinal(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Qua
 
 def _rank(text: str, start: int, pos: int, value: float, lex: QuantityLexicon) -> Quantity | None:
     """A rank: ordinal + superlative + what is ranked, plus a closing scope ("in the world")."""
-    words = _phrase(text, pos, lex)
+    words = _phrase(text, pos, lex, lex.max_words)
     if not words:
         return None
     end = words[-1][1]
@@ -479,7 +490,7 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
         ):
             return None  # "the two presidents" (but "the 18 million residents")
     if kind == "count":
-        words = _phrase(text, end, lex)
+        words = _phrase(text, end, lex, lex.max_words)
         while words and not _is_plural(words[-1][2], lex):
             words.pop()
         if not words:
@@ -510,10 +521,10 @@ def _bare_year(chunk: str, um: re.Match[str] | None, lex: QuantityLexicon) -> bo
 
 
 #: What `_amount` reads from a written amount: value, currency, spelled out, has a scale word.
-AmountFacts = tuple[float | None, str | None, bool, bool]
+_AmountFacts = tuple[float | None, str | None, bool, bool]
 
 
-def _amount_facts(chunk: str, ranged: bool, lex: QuantityLexicon) -> AmountFacts:
+def _amount_facts(chunk: str, ranged: bool, lex: QuantityLexicon) -> _AmountFacts:
     """Value, currency, whether it is spelled out ("two") and holds a scale word ("million")
     of an amount that is not bare digits; `ranged` for a range ("two to three")."""
     value, currency = _parse_amount(chunk, ranged, lex)
@@ -538,14 +549,14 @@ def _parse_amount(
 
 def _measured(text: str, pos: int, lex: QuantityLexicon) -> int:
     """End of what a measure measures: "100% [Chinese capital]", "7,500 km [of common border]"."""
-    words = _phrase(text, pos, lex)
+    words = _phrase(text, pos, lex, lex.max_words)
     end = words[-1][1] if words else pos
     if text.startswith(" of ", end):
         after = end + 3
         det = _WORD_AT.match(text, after)
         if det and det.group(1).lower() in lex.of_determiners:
             after = det.end(1)
-        tail = _phrase(text, after, lex)
+        tail = _phrase(text, after, lex, lex.max_words)
         if tail:
             end = tail[-1][1]
     return end
