@@ -107,7 +107,9 @@ class ForecastLexicon:
     trailing_cuts: tuple[str, ...]
     split_re: re.Pattern[str]
     horizon_re: re.Pattern[str]
-    finder: WordStartFinder  # where a cue or a horizon phrase may start in an `ascii_lower` text
+    # where a cue or a horizon phrase may start in an `ascii_lower` text; None when a horizon
+    # lead spells a letter that copy cannot match (an upper-case or a non-ASCII one)
+    finder: WordStartFinder | None
     horizons: Mapping[str, HorizonRule]
     horizon_words: Mapping[str, int]
     numbers: Mapping[str, float]
@@ -223,7 +225,11 @@ class ForecastLexicon:
                 else r"(?!x)x",
                 re.IGNORECASE,
             ),
-            finder=WordStartFinder.of(trie_regex([*kinds, *leads])),
+            finder=(
+                WordStartFinder.of(trie_regex([*kinds, *leads]))
+                if caseless_pattern(trie_regex(leads)) is not None
+                else None
+            ),
             horizons=horizons,
             horizon_words={k.lower(): int(v) for k, v in data.get("horizon_words", {}).items()},
             numbers=load_quantity_lexicon().cardinals,
@@ -530,10 +536,14 @@ def find_forecasts(
     skips = sorted(_span_of(s) for s in skip)
     cues: list[_Cue] = []
     lowered = ascii_lower(text)
-    starts = lex.finder.starts(lowered) if lowered is not None else []
+    starts = lex.finder.starts(lowered) if lex.finder and lowered is not None else None
     hits: Iterable[re.Match[str]]
-    if lex.cue_lower is not None and lowered is not None:
-        hits = matches_at(lex.cue_lower, lowered, starts)  # spans only: read the cue from `text`
+    if lex.cue_lower is not None and lowered is not None:  # spans only: read cues from `text`
+        hits = (
+            lex.cue_lower.finditer(lowered)
+            if starts is None
+            else matches_at(lex.cue_lower, lowered, starts)
+        )
     else:
         hits = lex.cue_re.finditer(text)
     for m in hits:
@@ -547,7 +557,7 @@ def find_forecasts(
         cues.append(_Cue(start, end, phrase, lex.cue_kind.get(phrase, "modal")))
     horizons = (
         list(lex.horizon_re.finditer(text))
-        if lowered is None
+        if starts is None
         else matches_at(lex.horizon_re, text, starts)
     )
     cue_starts = [c.start for c in cues]
