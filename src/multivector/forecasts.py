@@ -24,16 +24,43 @@ from typing import Any, NamedTuple
 
 from .config import load_data
 from .pipeline import Resources, step
-from .quantities import ascii_lower, caseless_pattern
+from .quantities import WordStartFinder, ascii_lower, caseless_pattern, matches_at
 from .quantities import load_lexicon as load_quantity_lexicon
 from .records import Article, Forecast, Mention, Quote
 from .text import paragraph_spans, sentence_spans, trie_regex
 
-_PREV_WORD = re.compile(r"([\w'’-]+)[^\w]*$")
-_NEXT_WORDS = re.compile(r"[\w'’-]+|[,;:.!?()\"“”]")
+# The last word of a window; it starts the window or follows a non-word character (the
+# leftmost match always does), so the engine skips the starts inside words.
+_PREV_WORD = re.compile(r"(?<![\w'’-])([\w'’-]+)[^\w]*$")
+# The same word read in the reversed window, when the window holds a letter or digit: past
+# the trailing non-word run, whose ' ’ - marks next to the word belong to it.
+_PREV_WORD_REVERSED = re.compile(r"[^\w]*?([’'-]*\w[\w'’-]*)")
+_TOKEN = re.compile(r"[\w'’-]+")
+# Words after a cue up to the first punctuation mark: other characters (blanks, dashes,
+# slashes) are skipped, and a token that opens with _ ' ’ or - ends the run as a mark does.
+_RUN_WORD = r"(?:[^\w'’,;:.!?()\"“”-]*[^\W_][\w'’-]*)"
 _TRIM = " \t\n.,;:!?\"'“”‘’«»()–—-"
+_TRIM_BUT_QUESTION = _TRIM.replace("?", "")
 _OPEN_QUOTES = " \t\"'“‘«"
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
+
+
+class _Caseless(NamedTuple):
+    """A case-insensitive pattern and, when it can have one, its twin for `ascii_lower` copies:
+    both find the same spans, and the engine scans the lower-case copy up to twice as fast."""
+
+    ignorecase: re.Pattern[str]
+    lower: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, source: str) -> _Caseless:
+        return cls(re.compile(source, re.IGNORECASE), caseless_pattern(source))
+
+    def on(self, text: str, lowered: str | None) -> tuple[re.Pattern[str], str]:
+        """The pattern to use and the string (`text` or its lower-case copy) to scan with it."""
+        if self.lower is None or lowered is None:
+            return self.ignorecase, text
+        return self.lower, lowered
 
 
 def _words(items: Iterable[str]) -> str:
@@ -60,29 +87,47 @@ class ForecastLexicon:
     lowercase_only: frozenset[str]
     scheduled: frozenset[str]
     scheduled_window: int
-    day_re: re.Pattern[str]
+    day: _Caseless
     not_after_can_re: re.Pattern[str]
     can_requires_re: re.Pattern[str]
     past_modals: frozenset[str]
     have_done_re: re.Pattern[str]
     blockers_before: frozenset[str]
     relative: frozenset[str]
-    embedding_re: re.Pattern[str]
+    embedding: _Caseless
     question_words: frozenset[str]
     headline_not_before_to: frozenset[str]
-    connective_re: re.Pattern[str]
-    intro_re: re.Pattern[str]
-    frame_re: re.Pattern[str]
+    connective: _Caseless
+    intro: _Caseless
+    frame: _Caseless
     bare_frame_re: re.Pattern[str]
     attribution_re: re.Pattern[str]
-    tail_attribution_re: re.Pattern[str]
+    tail_attribution: _Caseless
     dateline_re: re.Pattern[str]
     trailing_cuts: tuple[str, ...]
     split_re: re.Pattern[str]
     horizon_re: re.Pattern[str]
+    # where a cue or a horizon phrase may start in an `ascii_lower` text; None when a horizon
+    # lead spells a letter that copy cannot match (an upper-case or a non-ASCII one)
+    finder: WordStartFinder | None
     horizons: Mapping[str, HorizonRule]
     horizon_words: Mapping[str, int]
     numbers: Mapping[str, float]
+
+    @functools.cached_property
+    def window_re(self) -> re.Pattern[str]:
+        """The first `scheduled_window` words after a position, up to a punctuation mark."""
+        return re.compile(f"{_RUN_WORD}{{0,{self.scheduled_window}}}")
+
+    @functools.cached_property
+    def any_cut(self) -> re.Pattern[str]:
+        """Any of the `trailing_cuts`, found in one scan."""
+        return re.compile("|".join(map(re.escape, self.trailing_cuts)) or r"(?!x)x")
+
+    @functools.cached_property
+    def scheduled_phrases(self) -> tuple[str, ...]:
+        """The scheduling verbs of several words ("take place"), found by substring tests."""
+        return tuple(v for v in self.scheduled if " " in v)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ForecastLexicon:
@@ -97,21 +142,22 @@ class ForecastLexicon:
         cue_source = rf"(?<![\w'’])(?:{trie_regex(kinds)})(?!\w)"
         bare = {c.lower() for c in span.get("bare_connectives", ())}
         conns = [c for c in span["connectives"] if c.lower() not in bare]
-        connective_re = re.compile(
-            rf"(?:(?:{_words(conns)}|{_words(bare)})\s*,\s*|(?:{_words(bare)})\s+)",
-            re.IGNORECASE,
+        connective = _Caseless.of(
+            rf"(?:(?:{_words(conns)}|{_words(bare)})\s*,\s*|(?:{_words(bare)})\s+)"
         )
         gap = int(span.get("frame_gap", 4))
         verbs = _words(span["reporting_verbs"])
-        frame_re = re.compile(
-            rf"\b(?:{verbs})\b(?:[\s,]+[\w'’.-]+){{0,{gap}}}?[\s,]+that\s+|\b(?:{verbs})\s*:\s*[\"“]?",
-            re.IGNORECASE,
+        frame = _Caseless.of(
+            rf"\b(?:{verbs})\b(?:[\s,]+[\w'’.-]+){{0,{gap}}}?[\s,]+that\s+|\b(?:{verbs})\s*:\s*[\"“]?"
         )
         splits = _words(s.strip(" ,") for s in span["clause_splits"])
         and_before = _words(span["and_split_before"])
+        # Every split opens with a punctuation mark, matched first (each alternative then
+        # looks back at it): the engine then skips from mark to mark instead of trying every
+        # alternative at every position.
         split_re = re.compile(
-            rf"(?P<quote>[,.!?…](?:[\"”’»](?=\s|$)|\s*[”»]))|;\s*|:\s+[\"“]?"
-            rf"|,\s+(?:{splits})\s+|,\s+and\s+(?=(?:{and_before})\b)",
+            rf"[,.!?…;:](?:(?<=[,.!?…])(?:[\"”’»](?=\s|$)|\s*[”»])|(?<=;)\s*|(?<=:)\s+[\"“]?"
+            rf"|(?<=,)\s+(?:{splits})\s+|(?<=,)\s+and\s+(?=(?:{and_before})\b))",
             re.IGNORECASE,
         )
         horizons: dict[str, HorizonRule] = {}
@@ -134,7 +180,7 @@ class ForecastLexicon:
             lowercase_only=frozenset(c.lower() for c in cues.get("lowercase_only", ())),
             scheduled=frozenset(v.lower() for v in excl["scheduled_verbs"]),
             scheduled_window=int(excl.get("scheduled_window", 8)),
-            day_re=re.compile(rf"\b(?:{_words(excl['day_markers'])})\b", re.IGNORECASE),
+            day=_Caseless.of(rf"\b(?:{_words(excl['day_markers'])})\b"),
             not_after_can_re=re.compile(
                 rf"\s+(?:(?:{adverbs})\s+)?(?:{_words(excl['not_after_can'])})\b", re.IGNORECASE
             ),
@@ -151,14 +197,14 @@ class ForecastLexicon:
             ),
             blockers_before=frozenset(w.lower() for w in excl["blockers_before"]),
             relative=frozenset(w.lower() for w in excl["relative_pronouns"]),
-            embedding_re=re.compile(rf"\b(?:{_words(excl['embedding_words'])})\b", re.IGNORECASE),
+            embedding=_Caseless.of(rf"\b(?:{_words(excl['embedding_words'])})\b"),
             question_words=frozenset(w.lower() for w in excl["question_words"]),
             headline_not_before_to=frozenset(w.lower() for w in excl["headline_not_before_to"]),
-            connective_re=connective_re,
-            intro_re=re.compile(rf"(?:{_words(span['intro_openers'])})\b", re.IGNORECASE),
-            frame_re=frame_re,
-            tail_attribution_re=re.compile(
-                rf",\s*[\"”»]?\s*(?:[\w'’.-]+\s+){{1,5}}(?:{verbs})[\s.!?\"”’]*$", re.IGNORECASE
+            connective=connective,
+            intro=_Caseless.of(rf"(?:{_words(span['intro_openers'])})\b"),
+            frame=frame,
+            tail_attribution=_Caseless.of(
+                rf",\s*[\"”»]?\s*(?:[\w'’.-]+\s+){{1,5}}(?:{verbs})[\s.!?\"”’]*$"
             ),
             dateline_re=re.compile(span.get("dateline", r"(?!x)x")),
             bare_frame_re=re.compile(
@@ -178,6 +224,11 @@ class ForecastLexicon:
                 if parts
                 else r"(?!x)x",
                 re.IGNORECASE,
+            ),
+            finder=(
+                WordStartFinder.of(trie_regex([*kinds, *leads]))
+                if caseless_pattern(trie_regex(leads)) is not None
+                else None
             ),
             horizons=horizons,
             horizon_words={k.lower(): int(v) for k, v in data.get("horizon_words", {}).items()},
@@ -287,17 +338,26 @@ class _Cue(NamedTuple):  # a tuple: made for every cue hit, far cheaper than a d
 
 
 def _prev_word(text: str, pos: int, floor: int) -> str:
-    m = _PREV_WORD.search(text, max(floor, pos - 30), pos)
+    """The word before `pos` (lower-cased), looking back at most 30 characters, not before
+    `floor`. The window is cut out, so that a word it cuts reads as starting at its edge."""
+    window = text[max(floor, pos - 30) : pos]
+    m = _PREV_WORD_REVERSED.match(window[::-1])  # one anchored match, the common case
+    if m is not None:
+        return m.group(1)[::-1].lower()
+    m = _PREV_WORD.search(window)
     return m.group(1).lower() if m else ""
 
 
-def _valid(text: str, cue: _Cue, seg_start: int, lex: ForecastLexicon) -> bool:
-    """Whether a cue marks a forecast here, not a noun, a relative clause, a condition..."""
+def _valid(text: str, lowered: str | None, cue: _Cue, seg_start: int, lex: ForecastLexicon) -> bool:
+    """Whether a cue marks a forecast here, not a noun, a relative clause, a condition...
+
+    `lowered` is `ascii_lower(text)`, scanned instead of `text` where a pattern allows it."""
     prev = _prev_word(text, cue.start, seg_start)
     if prev in lex.blockers_before or prev in lex.relative:
         return False
     part_start = max(seg_start, text.rfind(",", seg_start, cue.start) + 1)
-    if lex.embedding_re.search(text, part_start, cue.start):
+    embedding, view = lex.embedding.on(text, lowered)
+    if embedding.search(view, part_start, cue.start):
         return False
     if cue.phrase in ("can", "could", "cannot", "can't") and lex.not_after_can_re.match(
         text, cue.end
@@ -315,16 +375,12 @@ def _scheduled(text: str, cue: _Cue, lex: ForecastLexicon) -> bool:
     "is set to visit") states a plan of record, not a forecast."""
     if cue.phrase not in ("will", "shall", "'ll", "won't") and cue.kind != "intention":
         return False
-    tokens = _NEXT_WORDS.findall(text, cue.end, min(len(text), cue.end + 120))
-    words: list[str] = []
-    for tok in tokens[: lex.scheduled_window]:
-        if not tok[0].isalnum():
-            break
-        words.append(tok.lower())
+    run = lex.window_re.match(text, cue.end, min(len(text), cue.end + 120))
+    words = [w.lower() for w in _TOKEN.findall(run.group())] if run else []
+    if not lex.scheduled.isdisjoint(words):
+        return True
     joined = " ".join(words)
-    return not lex.scheduled.isdisjoint(words) or any(
-        " " in v and v in joined for v in lex.scheduled
-    )
+    return any(v in joined for v in lex.scheduled_phrases)
 
 
 def _segments(text: str, start: int, end: int, lex: ForecastLexicon) -> list[tuple[int, int]]:
@@ -339,13 +395,20 @@ def _segments(text: str, start: int, end: int, lex: ForecastLexicon) -> list[tup
 
 
 def _trim(
-    text: str, start: int, end: int, cues: Sequence[_Cue], lex: ForecastLexicon
+    text: str,
+    lowered: str | None,
+    start: int,
+    end: int,
+    cues: Sequence[_Cue],
+    lex: ForecastLexicon,
 ) -> tuple[int, int, bool]:
     """Drop openers, introductory phrases and reporting frames; cut trailing asides.
 
-    Returns the new span and whether a reporting frame was dropped (for "would").
+    Returns the new span and whether a reporting frame was dropped (for "would"). `lowered` is
+    `ascii_lower(text)`, scanned instead of `text` where a pattern allows it.
     """
-    tail = lex.tail_attribution_re.search(text, cues[0].end, end)
+    tail_attribution, view = lex.tail_attribution.on(text, lowered)
+    tail = tail_attribution.search(view, cues[0].end, end)
     if tail:  # "..., the chamber of commerce predicts": its verb is no cue of the clause
         end = tail.start()
         cues = [c for c in cues if c.end <= end]
@@ -357,14 +420,16 @@ def _trim(
     dateline = lex.dateline_re.match(text, start, first)
     if dateline:
         start = dateline.end()  # "NEW DELHI — "
+    connective, view = lex.connective.on(text, lowered)
     while True:
-        m = lex.connective_re.match(text, start, first)
+        m = connective.match(view, start, first)
         if not m or m.end() > first:
             break
         start = m.end()
         while start < first and text[start] in _OPEN_QUOTES:
             start += 1
-    if lex.intro_re.match(text, start, first):
+    intro, view = lex.intro.on(text, lowered)
+    if intro.match(view, start, first):
         comma = text.find(",", start, first)
         if comma != -1:
             start = comma + 1
@@ -375,17 +440,19 @@ def _trim(
     bare = lex.bare_frame_re.match(text, start, first)
     if bare and not _NEGATED.search(text, start, bare.end()):
         frame_end = bare.end()  # "Officials said the bloc will ..."
-    for m in lex.frame_re.finditer(text, start, first):
+    frame, view = lex.frame.on(text, lowered)
+    for m in frame.finditer(view, start, first):
         if not _NEGATED.search(text, max(start, m.start() - 12), m.start() + 1):
             frame_end = m.end()  # but keep "I do not think that ..." whole
     if frame_end is not None:
         start, framed = frame_end, True
         while start < first and text[start] in _OPEN_QUOTES:
             start += 1
-    for cut in lex.trailing_cuts:
-        pos = text.find(cut, last, end)
-        if pos != -1:
-            end = pos
+    if lex.any_cut.search(text, last, end):  # most clauses hold none: one scan rules them out
+        for cut in lex.trailing_cuts:
+            pos = text.find(cut, last, end)
+            if pos != -1:
+                end = pos
     attribution = lex.attribution_re.search(text, last, end)
     if attribution:
         end = attribution.start()  # "..., Kazantsev believes." / "..., the minister said in Rome"
@@ -400,6 +467,12 @@ def _trim(
     ):
         end += 1  # keep the closing mark of a quoted fragment: will “slightly collapse”
     return start, end, framed
+
+
+def _says_day(text: str, lowered: str | None, start: int, end: int, lex: ForecastLexicon) -> bool:
+    """Whether text[start:end] names a day-level time ("today", "on Monday")."""
+    day, view = lex.day.on(text, lowered)
+    return day.search(view, start, end) is not None
 
 
 def _is_headline_line(text: str, start: int, end: int) -> bool:
@@ -417,16 +490,20 @@ def _is_question(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
 #: "signed new contracts this month": news uses them for the past as often as the future).
 _NOT_CUES = frozenset({"open", "in_year", "this"})
 
-_HEADLINE_TO = re.compile(r"([\w'’-]+)\s+to\s+([a-z][\w-]*)\b")
+# "X to do Y". The leftmost match of the word before "to" starts the searched text or follows
+# a non-word character, so the engine need not try the starts inside words.
+_HEADLINE_TO = re.compile(r"(?<![\w'’-])([\w'’-]+)\s+to\s+([a-z][\w-]*)\b")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "these", "that"})
 
 
 def _headline_forecast(text: str, start: int, end: int, lex: ForecastLexicon) -> bool:
     """ "X to do Y" in a headline announces a future act ("Minister to boost ties"), unless
     the act is a scheduled event ("Minister to visit Lima")."""
-    for m in _HEADLINE_TO.finditer(text, start, end):
+    pos = start
+    while (m := _HEADLINE_TO.search(text[pos:end])) is not None:  # cut out: see _HEADLINE_TO
         before, verb = m.group(1).lower(), m.group(2).lower()
         if before in lex.headline_not_before_to or verb in _DETERMINERS:
+            pos += m.end()
             continue
         return verb not in lex.scheduled
     return False
@@ -458,18 +535,31 @@ def find_forecasts(
     lex = lexicon or load_lexicon()
     skips = sorted(_span_of(s) for s in skip)
     cues: list[_Cue] = []
-    lowered = ascii_lower(text) if lex.cue_lower is not None else None
-    if lex.cue_lower is not None and lowered is not None:
-        hits = lex.cue_lower.finditer(lowered)  # spans only: read the cue from `text`
+    lowered = ascii_lower(text)
+    starts = lex.finder.starts(lowered) if lex.finder and lowered is not None else None
+    hits: Iterable[re.Match[str]]
+    if lex.cue_lower is not None and lowered is not None:  # spans only: read cues from `text`
+        hits = (
+            lex.cue_lower.finditer(lowered)
+            if starts is None
+            else matches_at(lex.cue_lower, lowered, starts)
+        )
     else:
         hits = lex.cue_re.finditer(text)
     for m in hits:
-        raw = text[m.start() : m.end()]
-        phrase = " ".join(raw.lower().split())
+        start, end = m.span()
+        raw = text[start:end]
+        phrase = raw.lower()
+        if not phrase.isalpha():  # "going  to": one blank between words
+            phrase = " ".join(phrase.split())
         if phrase in lex.lowercase_only and not raw.islower():
             continue
-        cues.append(_Cue(m.start(), m.end(), phrase, lex.cue_kind.get(phrase, "modal")))
-    horizons = [h for h in lex.horizon_re.finditer(text)]
+        cues.append(_Cue(start, end, phrase, lex.cue_kind.get(phrase, "modal")))
+    horizons = (
+        list(lex.horizon_re.finditer(text))
+        if starts is None
+        else matches_at(lex.horizon_re, text, starts)
+    )
     cue_starts = [c.start for c in cues]
     hz_starts = [h.start() for h in horizons]
 
@@ -494,7 +584,7 @@ def find_forecasts(
         hlo, hhi = bisect.bisect_left(hz_starts, s_start), bisect.bisect_left(hz_starts, s_end)
         if lo == hi and hlo == hhi:
             continue
-        if text[s_start:s_end].rstrip(_TRIM.replace("?", "")).endswith("?"):
+        if text[s_start:s_end].rstrip(_TRIM_BUT_QUESTION).endswith("?"):
             continue
         if (
             headline
@@ -504,7 +594,7 @@ def find_forecasts(
             continue
         for a, b in _segments(text, s_start, s_end, lex):
             here = [c for c in cues[lo:hi] if a <= c.start and c.end <= b]
-            found = [c for c in here if _valid(text, c, a, lex)]
+            found = [c for c in here if _valid(text, lowered, c, a, lex)]
             if here and not found:
                 continue  # "will take place next week", "who will travel next month"
             for h in horizons[hlo:hhi]:
@@ -513,9 +603,10 @@ def find_forecasts(
                     found.append(_Cue(h.start(), h.end(), h.group().lower(), "horizon"))
             if not found:
                 continue
-            found.sort(key=lambda c: c.start)
-            start, end, framed = _trim(text, a, b, found, lex)
-            if lex.day_re.search(text, start, end) and all(c.kind == "modal" for c in found):
+            if len(found) > 1:
+                found.sort(key=lambda c: c.start)
+            start, end, framed = _trim(text, lowered, a, b, found, lex)
+            if all(c.kind == "modal" for c in found) and _says_day(text, lowered, start, end, lex):
                 continue  # "Today, the capital will host talks"
             if not framed and all(c.kind == "reported" for c in found):
                 continue
@@ -530,6 +621,7 @@ def find_forecasts(
         ):
             spans.append((h_start, h_end, h_start, h_end))
     spans.sort()
+    by_start = _MentionIndex(mentions)
     out = []
     for start, end, s_start, s_end in spans:
         horizon, window = _horizon(horizons, hz_starts, start, end, s_start, s_end, published, lex)
@@ -539,7 +631,7 @@ def find_forecasts(
                 end=end,
                 text=text[start:end],
                 speaker=_speaker(quotes, start, end),
-                about=_about(mentions, (start, end), (s_start, s_end), focus),
+                about=_about(by_start, (start, end), (s_start, s_end), focus),
                 horizon=horizon,
                 window=window,
             )
@@ -605,14 +697,39 @@ def _speaker(quotes: Sequence[Quote], start: int, end: int) -> str | None:
     """The speaker of the quote that encloses (most of) the forecast."""
     best, best_overlap = None, 0
     for q in quotes:
-        overlap = min(q.end, end) - max(q.start, start)
-        if overlap > best_overlap and overlap * 2 >= end - start:
-            best, best_overlap = q, overlap
+        if q.start < end and start < q.end:  # most quotes lie elsewhere: a cheap test first
+            overlap = min(q.end, end) - max(q.start, start)
+            if overlap > best_overlap and overlap * 2 >= end - start:
+                best, best_overlap = q, overlap
     return best.speaker if best else None
 
 
+class _MentionIndex:
+    """Mentions ordered by start, so those inside a span are found by bisection instead of a
+    pass over all of them for every forecast."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        starts = [m.start for m in mentions]
+        self.mentions = mentions
+        self.order: list[int] | None = None  # None while the mentions come in text order
+        if starts != sorted(starts):
+            self.order = sorted(range(len(mentions)), key=starts.__getitem__)
+            starts = [starts[i] for i in self.order]
+        self.starts = starts
+
+    def inside(self, start: int, end: int) -> list[Mention]:
+        """The mentions within [start, end), in their given order."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_right(self.starts, end)
+        if self.order is None:
+            found: Sequence[Mention] = self.mentions[lo:hi]
+        else:
+            found = [self.mentions[i] for i in sorted(self.order[lo:hi])]
+        return [m for m in found if m.end <= end]
+
+
 def _about(
-    mentions: Sequence[Mention],
+    mentions: _MentionIndex,
     span: tuple[int, int],
     sentence: tuple[int, int],
     focus: str | None,
@@ -621,9 +738,8 @@ def _about(
     else those elsewhere in its sentence ("As for Peru, ties will improve"), else the focus."""
     for start, end in (span, sentence):
         codes: list[str] = []
-        for m in mentions:
-            inside = start <= m.start and m.end <= end and not (m.in_name or m.ethnic)
-            if inside and m.actor not in codes and m.actor != focus:
+        for m in mentions.inside(start, end):
+            if not (m.in_name or m.ethnic) and m.actor not in codes and m.actor != focus:
                 codes.append(m.actor)
         if codes:
             return tuple(codes)

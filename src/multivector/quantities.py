@@ -7,8 +7,10 @@ phrase that says what is counted or measured. All vocabularies live in
 `data/quantities.toml`.
 
 Speed: the pass runs case-sensitively over an ASCII-lower-cased copy of the text (`ascii_lower`,
-same offsets), which Python's regex engine scans about twice as fast as IGNORECASE; the rules
-read the text itself. Bare years are dropped before any other test.
+same offsets), which Python's regex engine scans about twice as fast as IGNORECASE, and it is
+tried only where a hit can start (digits, currency symbols, lead words at word starts: see
+`WordStartFinder`); the rules read the text itself. Bare years are dropped before any other
+test, and amounts written out are parsed once.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import load_data
 from .pipeline import Resources, step
@@ -44,12 +46,14 @@ def _case_aliases() -> str:
     return "".join(sorted(set(re.findall("[a-z]", others, re.IGNORECASE))))
 
 
+@functools.lru_cache(maxsize=4)
 def ascii_lower(text: str) -> str | None:
     """`text` with its ASCII letters lower-cased and every character at its offset, or None when
     it holds a character that case-insensitive matching would equate with an ASCII letter.
 
     A lower-case pattern without IGNORECASE scans this copy about twice as fast as the
-    case-insensitive pattern scans the text, and finds the same spans. Shared with forecasts.
+    case-insensitive pattern scans the text, and finds the same spans. Shared with forecasts,
+    which lowers the same article: the last few copies are kept.
     """
     if text.isascii():
         return text.lower()
@@ -65,6 +69,45 @@ def caseless_pattern(source: str) -> re.Pattern[str] | None:
     if any(c.isupper() or (not c.isascii() and c.lower() != c.upper()) for c in body):
         return None
     return re.compile(source)
+
+
+class WordStartFinder(NamedTuple):
+    """Where a pattern may start in an `ascii_lower` copy: at its start, or after a character
+    that is no ASCII letter, digit or underscore, at one of the pattern's lead phrases.
+
+    Python's regex engine tries a pattern at every position unless it opens with a literal or
+    a character class; these two scans open with one each (a blank, then any other separator),
+    so they find the few places worth a full match several times faster than the pattern's own
+    scan would. Shared with forecasts.
+    """
+
+    after_blank: re.Pattern[str]
+    after_other: re.Pattern[str]
+
+    @classmethod
+    def of(cls, lead: str) -> WordStartFinder:
+        """Finder for `lead`, a lower-case pattern every match of the target pattern opens with."""
+        return cls(re.compile(f" (?={lead})"), re.compile(f"[^ a-z0-9_](?={lead})"))
+
+    def starts(self, lowered: str) -> list[int]:
+        """The candidate start positions, in order."""
+        found = [m.end() for m in self.after_blank.finditer(lowered)]
+        found += [m.end() for m in self.after_other.finditer(lowered)]
+        found.sort()
+        return [0, *found]
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """The matches of `pattern.finditer(text)` (a pattern that never matches the empty string),
+    tried only at `starts`, sorted positions that include every start of a match."""
+    out: list[re.Match[str]] = []
+    end = 0
+    match = pattern.match
+    for pos in starts:
+        if pos >= end and (m := match(text, pos)) is not None:
+            out.append(m)
+            end = m.end()
+    return out
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -101,6 +144,9 @@ class QuantityLexicon:
     year_range: tuple[int, int]
     master: re.Pattern[str]
     master_lower: re.Pattern[str] | None  # `master` for `ascii_lower` texts, when it can be
+    # where a hit led by a digit or a word may start in an `ascii_lower` text; None when a
+    # currency symbol holds a blank, which matches any blank run and defeats the symbol search
+    lead_finder: WordStartFinder | None
     unit_re: re.Pattern[str]
     range_split: re.Pattern[str]
 
@@ -108,6 +154,17 @@ class QuantityLexicon:
     def symbol_prefixes(self) -> tuple[str, ...]:
         """The currency symbols as one tuple, for a single `str.startswith` test."""
         return tuple(self.currency_symbols)
+
+    @functools.cached_property
+    def amount_facts(self) -> Callable[[str, bool], _AmountFacts]:
+        """`_amount_facts` with this lexicon, memoised: news repeats its amounts ("two",
+        "$1 billion"), and parsing one costs several regex calls."""
+        return functools.lru_cache(maxsize=4096)(functools.partial(_amount_facts, lex=self))
+
+    @functools.cached_property
+    def lower_symbols(self) -> tuple[str, ...]:
+        """The currency symbols as `master_lower` spells them (`trie_regex` lower-cases)."""
+        return tuple({k.lower() for k in self.currency_symbols})
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> QuantityLexicon:
@@ -169,6 +226,11 @@ class QuantityLexicon:
             year_range=(int(num["year_range"][0]), int(num["year_range"][1])),
             master=re.compile(master_source, re.IGNORECASE),
             master_lower=caseless_pattern(master_source),
+            lead_finder=(
+                None
+                if any(re.search(r"\s", k) for k in units["currency_symbols"])
+                else WordStartFinder.of(rf"\d|{_alternation(lead_words)}")
+            ),
             unit_re=unit_re,
             range_split=re.compile(joiner, re.IGNORECASE),
         )
@@ -282,8 +344,13 @@ def find_quantities(
     out: list[Quantity] = []
     rev = text[::-1]
     lowered = ascii_lower(text) if lex.master_lower is not None else None
+    hits: Iterable[re.Match[str]]
     if lex.master_lower is not None and lowered is not None:
-        hits = lex.master_lower.finditer(lowered)  # spans only: read the text from `text`
+        # spans only: read the text from `text`
+        if lex.lead_finder is not None:
+            hits = matches_at(lex.master_lower, lowered, _hit_starts(lowered, lex.lead_finder, lex))
+        else:
+            hits = lex.master_lower.finditer(lowered)
     else:
         hits = lex.master.finditer(text)
     for m in hits:
@@ -300,6 +367,20 @@ def find_quantities(
         if q is not None and not (out and q.start < out[-1].end):
             out.append(q)
     return tuple(out)
+
+
+def _hit_starts(lowered: str, finder: WordStartFinder, lex: QuantityLexicon) -> list[int]:
+    """Every position of an `ascii_lower` text where a hit may start: a currency symbol, or a
+    word start (a word boundary) at a digit or a lead word, as `finder` finds them. Each
+    alternative of the master pattern opens with one of them."""
+    found = finder.starts(lowered)
+    symbols = []
+    for symbol in lex.lower_symbols:  # a few fast substring scans, overlaps included
+        at = lowered.find(symbol)
+        while at != -1:
+            symbols.append(at)
+            at = lowered.find(symbol, at + 1)
+    return sorted({*found, *symbols}) if symbols else found
 
 
 def _year_or_two(text: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity:
@@ -348,7 +429,7 @@ def _rank(text: str, start: int, pos: int, value: float, lex: QuantityLexicon) -
 
 def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quantity | None:
     """A cardinal amount: checked against dates, years, labels and anaphora, then extended."""
-    start, end = m.start(), m.end()
+    start, end = m.span()
     chunk = text[start:end]
     if (
         start > 0
@@ -356,10 +437,11 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
         and chunk[0] not in "$€£¥₸₽₹"
     ):
         return None  # glued to a word: "COVID-19", "G20", "v1.2"
-    if end < len(text) and text[end].isalnum() and not lex.unit_re.match(text, end):
+    um = lex.unit_re.match(text, end)  # a unit right after the number ("%", "km", "weeks")
+    if um is None and end < len(text) and text[end].isalnum():
         return None  # "5G", "3D"
     plain = chunk.isdecimal()  # most hits: a bare integer ("12", "2019")
-    if plain and _bare_year(text, end, chunk, lex):
+    if plain and _bare_year(chunk, um, lex):
         return None
     # the cheap date/label test comes before the value is parsed, which it does not need
     prev, prev_start = _prev_word(text, rev, start)
@@ -369,13 +451,9 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
         value: float | None = float(chunk)
         currency, is_words, has_scale = None, False, chunk.lower() in lex.scales
     else:
-        value, currency = _parse_amount(chunk, m.group("rng") is not None, lex)
-        is_words = _HAS_DIGIT.search(chunk) is None
-        has_scale = any(w.lower() in lex.scales for w in _WORD_SPLIT.split(chunk))
-    # a unit right after the number ("%", "km", "weeks", "tenge")
+        value, currency, is_words, has_scale = lex.amount_facts(chunk, m.group("rng") is not None)
     unit: str | None = currency
     kind = "money" if currency else "count"
-    um = lex.unit_re.match(text, end)
     if um and not (um.group("u") and um.group("u").lower() in lex.months):
         if um.group("pct"):
             unit, kind = "%", "measure"
@@ -431,7 +509,7 @@ def _amount(text: str, rev: str, m: re.Match[str], lex: QuantityLexicon) -> Quan
     return Quantity(start, end, text[start:end], value, unit)
 
 
-def _bare_year(text: str, end: int, chunk: str, lex: QuantityLexicon) -> bool:
+def _bare_year(chunk: str, um: re.Match[str] | None, lex: QuantityLexicon) -> bool:
     """Whether a bare four-digit integer is a year: no unit follows it (or only a month).
 
     The full rules of `_amount` drop such a number too, but only after its costlier tests;
@@ -439,8 +517,20 @@ def _bare_year(text: str, end: int, chunk: str, lex: QuantityLexicon) -> bool:
     """
     if len(chunk) != 4 or not lex.year_range[0] <= int(chunk) <= lex.year_range[1]:
         return False
-    um = lex.unit_re.match(text, end)
     return um is None or bool(um.group("u") and um.group("u").lower() in lex.months)
+
+
+#: What `_amount` reads from a written amount: value, currency, spelled out, has a scale word.
+_AmountFacts = tuple[float | None, str | None, bool, bool]
+
+
+def _amount_facts(chunk: str, ranged: bool, lex: QuantityLexicon) -> _AmountFacts:
+    """Value, currency, whether it is spelled out ("two") and holds a scale word ("million")
+    of an amount that is not bare digits; `ranged` for a range ("two to three")."""
+    value, currency = _parse_amount(chunk, ranged, lex)
+    is_words = _HAS_DIGIT.search(chunk) is None
+    has_scale = any(w.lower() in lex.scales for w in _WORD_SPLIT.split(chunk))
+    return value, currency, is_words, has_scale
 
 
 def _parse_amount(
