@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from multivector.evaluate import LOOSE_IOU, score_spans
-from multivector.quantities import ascii_lower, caseless_pattern, find_quantities
+from multivector.quantities import find_quantities
+from multivector.text import ascii_lower, caseless_pattern
 
 
 def _one(text: str) -> tuple[str, float | None, str | None]:

@@ -24,10 +24,17 @@ from typing import Any, NamedTuple
 
 from .config import load_data
 from .pipeline import Resources, step
-from .quantities import WordStartFinder, ascii_lower, caseless_pattern, matches_at
 from .quantities import load_lexicon as load_quantity_lexicon
 from .records import Article, Forecast, Mention, Quote
-from .text import paragraph_spans, sentence_spans, trie_regex
+from .text import (
+    WordStartFinder,
+    ascii_lower,
+    caseless_pattern,
+    matches_at,
+    paragraph_spans,
+    sentence_spans,
+    trie_regex,
+)
 
 # The last word of a window; it starts the window or follows a non-word character (the
 # leftmost match always does), so the engine skips the starts inside words.

@@ -21,12 +21,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .config import load_data
 from .pipeline import Resources, step
 from .records import Article, Quantity
-from .text import trie_regex
+from .text import WordStartFinder, ascii_lower, caseless_pattern, matches_at, trie_regex
 
 _WORD_AT = re.compile(r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)")
 # The word before a position, read right to left in the reversed text: skip the trailing
@@ -36,78 +36,6 @@ _HAS_DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORD_SPLIT = re.compile(r"[\s-]+")
 _SPACES = re.compile(r"\s+")
-
-
-@functools.cache
-def _case_aliases() -> str:
-    """The non-ASCII characters a case-insensitive pattern takes for an ASCII letter
-    (the Kelvin sign for "k", the long s for "s", dotted and dotless i)."""
-    others = "".join(map(chr, range(0x80, 0x10000)))  # none beyond the BMP folds to ASCII
-    return "".join(sorted(set(re.findall("[a-z]", others, re.IGNORECASE))))
-
-
-@functools.lru_cache(maxsize=4)
-def ascii_lower(text: str) -> str | None:
-    """`text` with its ASCII letters lower-cased and every character at its offset, or None when
-    it holds a character that case-insensitive matching would equate with an ASCII letter.
-
-    A lower-case pattern without IGNORECASE scans this copy about twice as fast as the
-    case-insensitive pattern scans the text, and finds the same spans. Shared with forecasts,
-    which lowers the same article: the last few copies are kept.
-    """
-    if text.isascii():
-        return text.lower()
-    if any(c in text for c in _case_aliases()):  # a few substring tests beat a regex scan
-        return None
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
-
-
-def caseless_pattern(source: str) -> re.Pattern[str] | None:
-    """`source` (a case-insensitive pattern) compiled for texts passed through `ascii_lower`, or
-    None when it spells an upper-case or a non-ASCII cased letter, which that copy cannot match."""
-    body = re.sub(r"\\.|\(\?P[<=]", "", source)  # no letters: escapes (\W, \S), group syntax
-    if any(c.isupper() or (not c.isascii() and c.lower() != c.upper()) for c in body):
-        return None
-    return re.compile(source)
-
-
-class WordStartFinder(NamedTuple):
-    """Where a pattern may start in an `ascii_lower` copy: at its start, or after a character
-    that is no ASCII letter, digit or underscore, at one of the pattern's lead phrases.
-
-    Python's regex engine tries a pattern at every position unless it opens with a literal or
-    a character class; these two scans open with one each (a blank, then any other separator),
-    so they find the few places worth a full match several times faster than the pattern's own
-    scan would. Shared with forecasts.
-    """
-
-    after_blank: re.Pattern[str]
-    after_other: re.Pattern[str]
-
-    @classmethod
-    def of(cls, lead: str) -> WordStartFinder:
-        """Finder for `lead`, a lower-case pattern every match of the target pattern opens with."""
-        return cls(re.compile(f" (?={lead})"), re.compile(f"[^ a-z0-9_](?={lead})"))
-
-    def starts(self, lowered: str) -> list[int]:
-        """The candidate start positions, in order."""
-        found = [m.end() for m in self.after_blank.finditer(lowered)]
-        found += [m.end() for m in self.after_other.finditer(lowered)]
-        found.sort()
-        return [0, *found]
-
-
-def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
-    """The matches of `pattern.finditer(text)` (a pattern that never matches the empty string),
-    tried only at `starts`, sorted positions that include every start of a match."""
-    out: list[re.Match[str]] = []
-    end = 0
-    match = pattern.match
-    for pos in starts:
-        if pos >= end and (m := match(text, pos)) is not None:
-            out.append(m)
-            end = m.end()
-    return out
 
 
 def _alternation(words: Iterable[str]) -> str:

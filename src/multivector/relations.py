@@ -33,7 +33,7 @@ from .records import (
     Quote,
     Statement,
 )
-from .text import caseless_pattern, lowered, overlaps, sentence_spans
+from .text import ascii_lower, caseless_pattern, overlaps, sentence_spans
 from .vectors import VectorSet, load_vectors
 
 _WORD = re.compile(r"[\w'’-]+|n't")
@@ -52,7 +52,7 @@ class Lexicon:
     """Terms compiled once: a single alternation regex plus term -> categories lookup."""
 
     pattern: re.Pattern[str]
-    lower_pattern: re.Pattern[str] | None  # `pattern` for `text.lowered` copies, when it can be
+    lower_pattern: re.Pattern[str] | None  # `pattern` for `ascii_lower` copies, when it can be
     exact: Mapping[str, tuple[str, ...]]
     prefixes: Mapping[str, tuple[str, ...]]
     prefix_lengths: tuple[int, ...]  # longest first: the longest matching prefix wins
@@ -99,7 +99,7 @@ class Lexicon:
     def find(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
         """(offset, category) of every term occurrence in text[start:end]."""
         found = []
-        low = lowered(text) if self.lower_pattern is not None else None
+        low = ascii_lower(text) if self.lower_pattern is not None else None
         if low is not None and self.lower_pattern is not None:
             matches = self.lower_pattern.finditer(low, start, end)
         else:

@@ -1,0 +1,83 @@
+"""The shared text helpers: the fast scans must find exactly what the plain regex scans find."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from multivector.text import (
+    WordStartFinder,
+    ascii_lower,
+    caseless_pattern,
+    matches_at,
+    sentence_spans,
+    trie_regex,
+)
+
+TEXTS = [
+    "The deal will be signed within two years, officials said.",
+    "Within the next year or two (within 3 years?) trade may double; WITHIN a decade, no.",
+    "Tokayev said Astana would, within months, open a second route.",
+    "within",
+    "",
+    "Ätna, within—the K-pop era—within-reach? co-within within_x xwithin 2within",
+    "Цены вырастут within a year, said the Straße report; «within five years».",
+]
+
+
+def _random_texts(n: int) -> list[str]:
+    rng = random.Random(5)
+    alphabet = ["within ", "year", " ", ",", "-", "_", "2", "W", "é", "\n", "next ", "(", "x"]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(300)]
+
+
+@pytest.mark.parametrize("texts", [TEXTS, _random_texts(300)], ids=["written", "random"])
+def test_word_start_scan_finds_what_finditer_finds(texts: list[str]) -> None:
+    lead = trie_regex(["within", "next year"])
+    pattern = re.compile(rf"(?<![\w-])(?:{lead})(?:\s+(?:a|the|two|\d+)\s+\w+)?")
+    finder = WordStartFinder.of(lead)
+    found = 0
+    for text in texts:
+        low = ascii_lower(text)
+        assert low is not None and len(low) == len(text)
+        fast = [m.span() for m in matches_at(pattern, low, finder.starts(low))]
+        assert fast == [m.span() for m in pattern.finditer(low)], text
+        found += len(fast)
+    assert found > len(texts) // 2  # the cases do exercise matches
+
+
+@pytest.mark.parametrize(
+    ("text", "lowered"),
+    [
+        ("Astana AND Moscow", "astana and moscow"),
+        ("Straße ÄRGER Kazakh", "straße Ärger kazakh"),  # only ASCII letters change
+        ("the \u212a sign", None),  # the Kelvin sign folds to "k" under IGNORECASE
+        ("long \u017f", None),  # the long s folds to "s"
+    ],
+)
+def test_ascii_lower_keeps_offsets_or_gives_up(text: str, lowered: str | None) -> None:
+    assert ascii_lower(text) == lowered
+
+
+def test_caseless_pattern_agrees_with_ignorecase() -> None:
+    source = r"\b(?:within|over the next)\s+\w+"
+    twin = caseless_pattern(source)
+    assert twin is not None
+    for text in TEXTS:
+        low = ascii_lower(text)
+        assert low is not None
+        assert [m.span() for m in twin.finditer(low)] == [
+            m.span() for m in re.finditer(source, text, re.I)
+        ]
+    assert caseless_pattern(r"\bWithin\b") is None  # an upper-case letter cannot match the copy
+
+
+def test_sentences_do_not_end_at_abbreviations() -> None:
+    text = "Mr. Lind met the U.S. envoy. They spoke.\nNew line"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Mr. Lind met the U.S. envoy.",
+        "They spoke.",
+        "New line",
+    ]
