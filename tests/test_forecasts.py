@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from multivector.evaluate import LOOSE_IOU, score_spans
-from multivector.forecasts import find_forecasts, infer_focus
+from multivector.forecasts import find_forecasts
 from multivector.records import Mention, Quote
 
 
@@ -267,14 +267,10 @@ def test_about_ignores_names_and_falls_back_to_sentence() -> None:
     assert f.about == ("JPN",)
 
 
-def test_skip_and_infer_focus() -> None:
+def test_skip() -> None:
     text = "Read more: Chile will win. Peru will grow."
     (f,) = find_forecasts(text, skip=[(0, 26)])
     assert f.text == "Peru will grow"
-    mentions = [_mention(text, "Chile", "CHL"), _mention(text, "Peru", "PER")]
-    mentions.append(Mention(0, 4, "Peru", "PER", "country"))
-    assert infer_focus(mentions) == "PER"
-    assert infer_focus([]) is None
 
 
 def test_gold_forecasts(gold_dir: Path, seeds_dir: Path) -> None:

@@ -688,13 +688,10 @@ STATE_KINDS = frozenset({"country", "metonym", "demonym"})
 
 def dominant_state(mentions: Iterable[Mention]) -> str | None:
     """The state an article mentions most (by name, metonym or demonym, not inside another
-    name), which stands in for the focal country when the user names none; None when two
-    states tie, since either choice would be a guess."""
+    name), which stands in for the focal country when the user names none. Of states
+    mentioned equally often, the first mentioned: news leads with its subject."""
     counts = Counter(m.actor for m in mentions if m.kind in STATE_KINDS and not m.in_name)
-    ranked = counts.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-        return None
-    return ranked[0][0]
+    return counts.most_common(1)[0][0] if counts else None  # ties keep text order
 
 
 def _gazetteer_resource(resources: Resources) -> Gazetteer:

@@ -15,13 +15,13 @@ import bisect
 import calendar
 import functools
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .actors import dominant_state
 from .config import load_data
 from .pipeline import Resources, step
 from .quantities import load_lexicon as load_quantity_lexicon
@@ -753,12 +753,6 @@ def _about(
     return (focus,) if focus else ()
 
 
-def infer_focus(mentions: Sequence[Mention]) -> str | None:
-    """The most mentioned country of an article, when the user named no focal country."""
-    counts = Counter(m.actor for m in mentions if m.kind in ("country", "metonym", "demonym"))
-    return counts.most_common(1)[0][0] if counts else None
-
-
 # --- pipeline step -------------------------------------------------------------------------
 
 
@@ -772,7 +766,7 @@ def forecasts_step(
         "forecasts.lexicon", lambda r: load_lexicon(str(Path(override)) if override else None)
     )
     mentions = records.get("mentions", ())
-    focus = resources.options.get("focus") or infer_focus(mentions)
+    focus = resources.options.get("focus") or dominant_state(mentions)
     return find_forecasts(
         article.text,
         quotes=records.get("quotes", ()),
