@@ -207,7 +207,7 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
     cols, kinds = doc.toks.cols, lists.word_kinds
     if len(kinds) > _KINDS_KEPT:
         kinds.clear()
-    words, masked = cols.words, cols.masked
+    words, actors = cols.words, cols.actors
     for a, b in _runs(doc, lists):
         seg: list[int] = []
         for x in range(a, b + 1):
@@ -216,7 +216,7 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
                 if seg:
                     seg.append(x)
                 continue
-            if masked[x]:
+            if actors[x] is not None:  # inside an actor mention
                 kind = "X"
             elif (kind := kinds.get(word, "")) == "":
                 kind = kinds[word] = _word_kind(word, lists)
@@ -663,10 +663,7 @@ def _attach_or_office(
 def _antecedent(doc: Doc, d: _Desc, persons: Sequence[_P], generic: frozenset[str]) -> _P | None:
     """The person a description refers to: the most recent fitting one named in an earlier
     sentence (of the narrative, or of the same quotation), within a few paragraphs."""
-
-    def sent(pos: int) -> int:
-        return doc.toks[tok_at(doc, pos)].sent
-
+    sent = doc.sentence_at
     d_sent = sent(d.start)
     scored = []
     for p in persons:

@@ -71,8 +71,7 @@ class Columns:
     sent_starts: list[int]
     para_starts: list[int]
     quote: list[int]
-    actors: list[str | None]
-    masked: list[bool]
+    actors: list[str | None]  # None: the token is outside every actor mention
     skip: list[bool]
 
 
@@ -103,7 +102,7 @@ class Tokens(dict[int, Tok]):
         tok = Tok(
             start, c.ends[i], word, word.casefold(), word[0].isupper(), i in c.poss,
             bisect_right(c.sent_starts, start) - 1, bisect_right(c.para_starts, start) - 1,
-            c.quote[i], c.actors[i], c.masked[i], c.skip[i], i,
+            c.quote[i], c.actors[i], c.actors[i] is not None, c.skip[i], i,
         )  # fmt: skip
         self[i] = tok
         return tok
@@ -114,7 +113,6 @@ class Doc:
     text: str
     toks: Tokens
     headline_paras: frozenset[int]
-    words: set[str]
     capitals: list[int]  # indices of the capitalised tokens
     sentence_firsts: frozenset[int]  # i such that tokens i - 1 and i are in two sentences
     first_tokens: list[int]  # the same, sorted (with repeats)
@@ -125,6 +123,15 @@ class Doc:
     mention_starts: list[int] = field(default_factory=list)
     ascii: bool = False  # see plain_ascii
     starts: list[int] = field(default_factory=list)
+    sentence_memo: dict[int, int] = field(default_factory=dict)  # see sentence_at
+
+    def sentence_at(self, pos: int) -> int:
+        """Sentence of the token holding character `pos`; remembered, since binding the
+        descriptions asks it for every mention of every person once per description."""
+        sent = self.sentence_memo.get(pos)
+        if sent is None:
+            sent = self.sentence_memo[pos] = self.toks[tok_at(self, pos)].sent
+        return sent
 
     def gap(self, i: int) -> str:
         """Text between token i - 1 and token i ("" before the first token)."""
@@ -137,7 +144,12 @@ class Doc:
 
     def lower_word(self, word: str) -> bool:
         """The text writes `word` as a token starting in lower case ("rice", not "Rice")."""
-        return word in self.words and word[0].islower()
+        return word[0].islower() and word in self.words
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """The token texts, as a set; built on the first question: most names need none."""
+        return frozenset(self.toks.cols.words)
 
     def actors_in(self, start: int, end: int) -> list[str]:
         """ISO3 codes of the country-like mentions inside [start, end), in text order."""
@@ -217,21 +229,18 @@ def _cover(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[int]
 
 def _actors(
     starts: Sequence[int], ends: Sequence[int], ordered: Sequence[Mention]
-) -> tuple[list[str | None], list[bool]]:
+) -> list[str | None]:
     """For each token, the actor of the mention it overlaps (the first one, in start order,
-    that ends after the token starts), else None, and whether there is one; filled mention
-    by mention with bisect."""
+    that ends after the token starts), else None; filled mention by mention with bisect."""
     out: list[str | None] = [None] * len(starts)
-    masked = [False] * len(starts)
     reach = 0
     for m in ordered:
         lo = max(bisect_left(starts, reach), bisect_right(ends, m.start))
         hi = bisect_left(starts, m.end)
         if lo < hi:
             out[lo:hi] = [m.actor] * (hi - lo)
-            masked[lo:hi] = [True] * (hi - lo)
         reach = max(reach, m.end)
-    return out, masked
+    return out
 
 
 def _covered(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[bool]:
@@ -306,7 +315,7 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
     poss = _possessives(text, starts, ends, words, gaps)
     quotes = _quote_spans(text, paragraphs)
     skips = sorted((int(s), int(e)) for s, e in skip)
-    actors, masked = _actors(starts, ends, ordered)
+    actors = _actors(starts, ends, ordered)
     cols = Columns(
         starts=starts,
         ends=ends,
@@ -317,7 +326,6 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
         para_starts=[s for s, _ in paragraphs],
         quote=_cover(starts, quotes),
         actors=actors,
-        masked=masked,
         skip=_covered(starts, _merge_spans(skips)),
     )
     firsts = [bisect_left(starts, s) for s in cols.sent_starts]  # each sentence's first token
@@ -325,7 +333,6 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
         text=text,
         toks=Tokens(cols),
         headline_paras=_headline_paras(text, cols, firsts),
-        words=set(words),
         capitals=list(compress(count(), map(str.isupper, map(itemgetter(0), words)))),
         sentence_firsts=frozenset(firsts),
         first_tokens=firsts,
