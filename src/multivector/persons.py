@@ -120,30 +120,36 @@ def _runs(doc: Doc, lists: NameLists) -> list[tuple[int, int]]:
 
 
 def _speech_after(doc: Doc, lists: NameLists, j: int) -> bool:
-    """Token j is followed by a speech verb, perhaps after an adverb or two."""
-    toks = doc.toks
-    for x in range(j + 1, min(j + 4, len(toks))):
-        if not doc.gap(x).isspace() or "\n" in doc.gap(x) or toks[x].sent != toks[j].sent:
+    """Token j is followed by a speech verb, perhaps after an adverb or two (read from the
+    columns: these words are rarely looked at again)."""
+    cols = doc.toks.cols
+    for x in range(j + 1, min(j + 4, len(cols.words))):
+        gap = cols.gaps[x]
+        if not gap.isspace() or "\n" in gap or cols.sents[x] != cols.sents[j]:
             return False
-        if toks[x].low in lists.speech:
+        low = cols.words[x].casefold()
+        if low in lists.speech:
             return True
-        if toks[x].low not in lists.adverbs and not toks[x].low.endswith("ly"):
+        if low not in lists.adverbs and not low.endswith("ly"):
             return False
     return False
 
 
 def _skip_affiliation(doc: Doc, j: int) -> int:
     """Last token of "of/from/at [the] Capitalised Words" right after token j, else j."""
-    toks, n, x = doc.toks, len(doc.toks), j + 1
-    if x >= n or toks[x].low not in ("of", "from", "at") or doc.gap(x) != " ":
+    cols = doc.toks.cols
+    words, gaps, n, x = cols.words, cols.gaps, len(cols.words), j + 1
+    if x >= n or words[x].casefold() not in ("of", "from", "at") or gaps[x] != " ":
         return j
     x += 1
-    if x < n and toks[x].low == "the":
+    if x < n and words[x].casefold() == "the":
         x += 1
     end = j
-    while x < n and doc.gap(x) == " " and (toks[x].cap or toks[x].low in ("of", "and", "for")):
-        if toks[x].cap:
+    while x < n and gaps[x] == " ":
+        if words[x][0].isupper():
             end = x
+        elif words[x].casefold() not in ("of", "and", "for"):
+            break
         x += 1
     return end
 
@@ -241,35 +247,36 @@ def _apposition_start(doc: Doc, last: int) -> int | None:
 
 
 def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) -> bool:
-    """Evidence around a name-like segment that it names a person."""
+    """Evidence around a name-like segment that it names a person.
+
+    The words before the name are read from the columns (`low` is a casefold): most
+    segments have no cue, and a `Tok` for each neighbour cost more than the tests."""
     toks, n = doc.toks, len(doc.toks)
+    cols = toks.cols
     first, last = seg[0], seg[-1]
     before = first - 1
-    if (
-        before >= 0
-        and toks[before].sent == toks[first].sent
-        and (
-            role_noun(toks[before].low.rstrip("."), lists)
-            or toks[before].low.rstrip(".") in lists.honorifics
-        )
-        and (before >= run_a or doc.gap(first) == " ")
-    ):
-        return True  # "President X", "politician X", "Dr. X"
-    if first >= 2 and toks[first - 2].low == "according" and toks[first - 1].low == "to":
+    low_before = cols.words[before].casefold() if before >= 0 else ""
+    if before >= 0 and cols.sents[before] == cols.sents[first]:
+        title = low_before.rstrip(".")
+        if (role_noun(title, lists) or title in lists.honorifics) and (
+            before >= run_a or cols.gaps[first] == " "
+        ):
+            return True  # "President X", "politician X", "Dr. X"
+    if first >= 2 and low_before == "to" and cols.words[first - 2].casefold() == "according":
         return True
     if last != run_b:
         return False
-    words = [x for x in seg if toks[x].low not in lists.particles]
+    words = [x for x in seg if cols.words[x].casefold() not in lists.particles]
     # a lone "Gazprom said", "Kazakhstan Temir Zholy said" or "of the Carnegie Endowment
     # believes" is as likely an organisation
     org_like = (
-        (first > run_a and toks[first - 1].masked)
-        or (first == run_a and first >= 1 and toks[first - 1].low in ORG_PREPOSITIONS)
+        (first > run_a and cols.actors[first - 1] is not None)
+        or (first == run_a and first >= 1 and low_before in ORG_PREPOSITIONS)
         or (
             first == run_a
             and first >= 2
-            and toks[first - 1].low == "the"
-            and toks[first - 2].low in ORG_PREPOSITIONS
+            and low_before == "the"
+            and cols.words[first - 2].casefold() in ORG_PREPOSITIONS
         )
     )
     if len(words) >= 2 and not org_like and _speech_after(doc, lists, _skip_affiliation(doc, last)):
@@ -277,7 +284,7 @@ def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) ->
     appos = _apposition_start(doc, last)
     if appos is not None and read_role(doc, lists, appos, loose=True):
         return True  # "X, senior researcher at Y,"
-    followed_by_of = last + 1 < n and toks[last + 1].low == "of"
+    followed_by_of = last + 1 < n and cols.words[last + 1].casefold() == "of"
     if (
         len(words) >= 2
         and not followed_by_of

@@ -68,8 +68,9 @@ class Columns:
     words: list[str]
     gaps: list[str]  # gaps[i]: the text between token i - 1 and token i
     poss: set[int]
-    sent_starts: list[int]
-    para_starts: list[int]
+    sents: list[int]  # sentence number (-1 before the first sentence)
+    paras: list[int]  # paragraph number (-1 before the first paragraph)
+    para_firsts: list[int]  # each paragraph's first token
     quote: list[int]
     actors: list[str | None]  # None: the token is outside every actor mention
     skip: list[bool]
@@ -101,7 +102,7 @@ class Tokens(dict[int, Tok]):
         start, word = c.starts[i], c.words[i]
         tok = Tok(
             start, c.ends[i], word, word.casefold(), word[0].isupper(), i in c.poss,
-            bisect_right(c.sent_starts, start) - 1, bisect_right(c.para_starts, start) - 1,
+            c.sents[i], c.paras[i],
             c.quote[i], c.actors[i], c.actors[i] is not None, c.skip[i], i,
         )  # fmt: skip
         self[i] = tok
@@ -288,13 +289,21 @@ def _possessives(
     return poss
 
 
+def _numbers(firsts: Sequence[int], n: int) -> list[int]:
+    """For each of n tokens, the number of the last group (sentence, paragraph) whose first
+    token (`firsts`, sorted) is at or before it, -1 if none; filled group by group."""
+    out = [-1] * n
+    for k, (lo, hi) in enumerate(zip(firsts, [*firsts[1:], n], strict=True)):
+        out[lo:hi] = [k] * (hi - lo)
+    return out
+
+
 def _headline_paras(text: str, cols: Columns, firsts: Sequence[int]) -> frozenset[int]:
     """Paragraphs written as headlines: one sentence of title-case words. Only the words of
     one-sentence paragraphs (no sentence's first token after their first) are looked at."""
     out = set()
-    starts = cols.starts
-    bounds = [bisect_left(starts, s) for s in cols.para_starts] + [len(starts)]
-    for para in range(len(cols.para_starts)):
+    bounds = [*cols.para_firsts, len(cols.starts)]
+    for para in range(len(cols.para_firsts)):
         lo, hi = bounds[para], bounds[para + 1]
         one_sentence = lo < hi and bisect_right(firsts, lo) == bisect_right(firsts, hi - 1)
         if one_sentence and _headline(text, cols.words[lo:hi], cols.ends[hi - 1]):
@@ -316,19 +325,21 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
     quotes = _quote_spans(text, paragraphs)
     skips = sorted((int(s), int(e)) for s, e in skip)
     actors = _actors(starts, ends, ordered)
+    firsts = [bisect_left(starts, s) for s, _ in sentence_spans(text)]  # each one's first token
+    para_firsts = [bisect_left(starts, s) for s, _ in paragraphs]
     cols = Columns(
         starts=starts,
         ends=ends,
         words=words,
         gaps=gaps,
         poss=poss,
-        sent_starts=[s for s, _ in sentence_spans(text)],
-        para_starts=[s for s, _ in paragraphs],
+        sents=_numbers(firsts, len(starts)),
+        paras=_numbers(para_firsts, len(starts)),
+        para_firsts=para_firsts,
         quote=_cover(starts, quotes),
         actors=actors,
         skip=_covered(starts, _merge_spans(skips)),
     )
-    firsts = [bisect_left(starts, s) for s in cols.sent_starts]  # each sentence's first token
     return Doc(
         text=text,
         toks=Tokens(cols),
