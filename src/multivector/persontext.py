@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, pairwise
 from operator import itemgetter
 
 from .personnames import NameLists
@@ -293,7 +293,7 @@ def _numbers(firsts: Sequence[int], n: int) -> list[int]:
     """For each of n tokens, the number of the last group (sentence, paragraph) whose first
     token (`firsts`, sorted) is at or before it, -1 if none; filled group by group."""
     out = [-1] * n
-    for k, (lo, hi) in enumerate(zip(firsts, [*firsts[1:], n], strict=True)):
+    for k, (lo, hi) in enumerate(pairwise([*firsts, n])):
         out[lo:hi] = [k] * (hi - lo)
     return out
 
