@@ -386,7 +386,9 @@ class _P:
     office: tuple[str, str] | None = None
 
     def surname_match(self, folded: str) -> bool:
-        return any(surname_typo(s, folded) for s in self.surnames)
+        if folded in self.surnames:
+            return True  # else only a long surname can be a typo of one (see surname_typo)
+        return len(folded) >= 7 and any(surname_typo(s, folded) for s in self.surnames)
 
     def given_match(self, folded: Sequence[str]) -> bool:
         if not folded or not self.givens:

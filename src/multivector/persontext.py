@@ -22,13 +22,17 @@ from .text import paragraph_spans, sentence_spans
 # An abbreviation ("U.S.": letter-dot pairs, two or more) or a word with inner hyphens and
 # apostrophes. Written to open with a character class (the letter or digit both start with),
 # which the engine uses to skip the spaces and punctuation in between at C speed; one group,
-# for re.split. The quantifiers are possessive: nothing after them could match what they
-# gave back, so the engine need not keep backtracking points.
-_TOKEN = re.compile(r"([^\W_](?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|[^\W_]*+(?:[-'’][^\W_]++)*+))")
+# for re.split. The branch for the common case (a second letter or digit) is tried first:
+# an abbreviation needs a dot there. The quantifiers are possessive: nothing after them
+# could match what they gave back, so the engine need not keep backtracking points.
+_TOKEN = re.compile(
+    r"([^\W_](?:[^\W_]++(?:[-'’][^\W_]++)*+|(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|(?:[-'’][^\W_]++)*+))"
+)
 # The same pattern for plain-ASCII texts: there [^\W_] is [a-zA-Z0-9] and [^\W\d_] is
 # [a-zA-Z], and ranges are tested from a bitmap, without a category lookup per character.
 _TOKEN_ASCII = re.compile(
-    r"([a-zA-Z0-9](?:(?<=[a-zA-Z])\.(?:[a-zA-Z]\.)+|[a-zA-Z0-9]*+(?:[-'’][a-zA-Z0-9]++)*+))"
+    r"([a-zA-Z0-9](?:[a-zA-Z0-9]++(?:[-'’][a-zA-Z0-9]++)*+|(?<=[a-zA-Z])\.(?:[a-zA-Z]\.)+"
+    r"|(?:[-'’][a-zA-Z0-9]++)*+))"
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
