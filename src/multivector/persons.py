@@ -91,31 +91,32 @@ def _runs(doc: Doc, lists: NameLists) -> list[tuple[int, int]]:
     of what they touch (sentence openers, country names) is never looked at again."""
     cols, runs = doc.toks.cols, list[tuple[int, int]]()
     words, gaps, poss, n = cols.words, cols.gaps, cols.poss, len(cols.words)
+    firsts, honorifics, particles = doc.sentence_firsts, lists.honorifics, lists.particles
+    end = -1  # last token of the previous run
     for i in doc.capitals:  # only capitalised tokens start a run
-        if runs and i <= runs[-1][1]:
+        if i <= end:
             continue
         j = i
         while j + 1 < n:
             gap = gaps[j + 1]
-            if j in poss or j + 1 in doc.sentence_firsts:
-                break
-            spaced = gap in (" ", "\u00a0")
-            dotted = gap == ". " and (len(words[j]) == 1 or words[j].casefold() in lists.honorifics)
-            if not (spaced or dotted):
+            if gap != " " and gap != "\u00a0":
+                dotted = gap == ". " and (len(words[j]) == 1 or words[j].casefold() in honorifics)
+                if not dotted:
+                    break
+            if j in poss or j + 1 in firsts:
                 break
             if words[j + 1][0].isupper():
                 j += 1
             else:  # "von der Leyen", "bin Salman": particles between capitals
                 m = j + 1
-                while (
-                    m < n and m - j <= 3 and words[m].casefold() in lists.particles and gap == " "
-                ):
+                while m < n and m - j <= 3 and gap == " " and words[m].casefold() in particles:
                     m += 1
                     gap = gaps[m] if m < n else ""
                 if m == j + 1 or m >= n or not words[m][0].isupper() or gap != " ":
                     break
                 j = m
         runs.append((i, j))
+        end = j
     return runs
 
 

@@ -179,12 +179,20 @@ class Doc:
 
 
 def _quote_spans(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Quoted passages per paragraph; an unclosed quote runs to the paragraph's end."""
+    """Quoted passages per paragraph; an unclosed quote runs to the paragraph's end.
+
+    The marks are found in one scan of the text; a paragraph without any is skipped."""
     spans: list[tuple[int, int]] = []
+    marks = [match.start() for match in _QUOTE_MARK.finditer(text)]
+    if not marks:
+        return spans
     for p_start, p_end in paragraphs:
+        lo, hi = bisect_left(marks, p_start), bisect_left(marks, p_end)
+        if lo == hi:
+            continue
         open_at: int | None = None
-        for match in _QUOTE_MARK.finditer(text, p_start, p_end):
-            pos, mark = match.start(), match.group()
+        for pos in marks[lo:hi]:
+            mark = text[pos]
             before = text[pos - 1] if pos > p_start else " "
             after = text[pos + 1] if pos + 1 < p_end else " "
             opening = mark in "“«„" or (
@@ -261,6 +269,8 @@ def plain_ascii(text: str) -> bool:
     """Whether every letter, digit and space of the text is ASCII (quotes and dashes may not
     be). On such a text a pattern compiled with re.ASCII matches exactly as its Unicode
     version does (\\w, \\d, \\s and \\b agree on ASCII), and runs a fifth faster."""
+    if text.isascii():
+        return True  # the common case, answered in C without a scan for the other characters
     return not any(ch.isalnum() or ch.isspace() for ch in set(_NON_ASCII.findall(text)))
 
 
@@ -493,17 +503,22 @@ def chain_before(
             or toks[last + 1].sent != toks[last].sent
         ):
             return []
-    j, leftmost = i - 1, None
-    while j >= 0 and toks[j].sent == toks[i].sent and j not in blocked and gap_ok(doc.gap(j + 1)):
-        t = toks[j]
-        if role_noun(t.low, lists) or t.low in lists.honorifics:
+    # the walk back reads the columns: it mostly stops at the first word ("said", "and")
+    cols, j, leftmost = toks.cols, i - 1, None
+    sents, words, sent = cols.sents, cols.words, cols.sents[i]
+    while j >= 0 and sents[j] == sent and j not in blocked and gap_ok(cols.gaps[j + 1]):
+        word = words[j]
+        low = word.casefold()
+        if role_noun(low, lists) or low in lists.honorifics:
             leftmost = j
-        elif not (
-            is_mod(t, lists)
-            or t.cap
-            or t.low in CHAIN_WORDS
-            or t.low in lists.chain_nouns
-            or t.text.isdigit()
+        elif not (  # is_mod, with `cap` alone enough (it is allowed here in any case)
+            word[0].isupper()
+            or low in lists.modifiers
+            or low.startswith("ex-")
+            or cols.actors[j] is not None
+            or low in CHAIN_WORDS
+            or low in lists.chain_nouns
+            or word.isdigit()
         ):
             break
         j -= 1
@@ -607,21 +622,21 @@ def read_role(doc: Doc, lists: NameLists, k: int, *, loose: bool) -> Role | None
 def predicate_roles(doc: Doc, lists: NameLists, b: int) -> list[Role]:
     """ "X was appointed president of Y", "X, who was the leader of Y", "X ... as the minister"."""
     toks, n, x = doc.toks, len(doc.toks), b + 1
-    if x < n and toks[x].low == "who":
+    words, sents = toks.cols.words, toks.cols.sents  # columns: most names have no predicate
+    if x < n and words[x].casefold() == "who":
         x += 1
     verbs = 0
-    while x < n and toks[x].low in lists.predicate and toks[x].sent == toks[b].sent and verbs < 3:
+    while x < n and words[x].casefold() in lists.predicate and sents[x] == sents[b] and verbs < 3:
         verbs += 1
         x += 1
     roles = []
-    if verbs and x < n and toks[x].sent == toks[b].sent:
+    if verbs and x < n and sents[x] == sents[b]:
         role = read_role(doc, lists, x, loose=False)
         if role:
             roles.append(role)
     # "... as the Minister of Y" later in the same sentence, with no other name in between;
     # the words are searched as a slice of the column (a C-level set test) since most
     # sentences have no "as"
-    words = toks.cols.words
     limit = min(b + 25, n - 1, doc.next_sentence(b))
     if x < limit and not _AS.isdisjoint(words[x:limit]):
         y = next(y for y in range(x, limit) if words[y] in _AS)
