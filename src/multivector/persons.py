@@ -161,45 +161,44 @@ def _name_from(
     """The person's name inside a segment of name-like tokens, if there is evidence.
 
     `cued` (costly: it reads the words around) is asked only for a name with no known given
-    name."""
-    toks = doc.toks
-    words = [toks[x] for x in seg if toks[x].low not in lists.particles]
-    if not words:
+    name. Read from the token columns: most segments are one word that names nobody."""
+    cols = doc.toks.cols
+    words, given = cols.words, lists.given
+    named = [x for x in seg if words[x].casefold() not in lists.particles]
+    if not named:
         return None
-    folded = [fold_name(t.text) for t in words]
     gi = next(
-        (k for k, f in enumerate(folded[:-1])
-         if f in lists.given or fold_name(words[k].text.split("-")[0]) in lists.given),
+        (k for k, x in enumerate(named[:-1])
+         if fold_name(words[x]) in given or fold_name(words[x].split("-")[0]) in given),
         None,
     )  # fmt: skip
     if gi is not None:
-        tail = words[gi : gi + 4]
-        return _Cand(
-            _index(doc, tail[0]), _index(doc, tail[-1]),
-            tuple(fold_name(t.text) for t in tail[:-1]), fold_name(tail[-1].text), False,
-        )  # fmt: skip
-    if len(words) >= 2 and folded[0] in lists.surname_first and folded[0] not in lists.given:
-        return _Cand(_index(doc, words[0]), _index(doc, words[1]), (folded[1],), folded[0], True)
+        return _cand(words, named[gi : gi + 4])
+    if len(named) >= 2:
+        first = fold_name(words[named[0]])
+        if first in lists.surname_first and first not in given:
+            return _Cand(named[0], named[1], (fold_name(words[named[1]]),), first, True)
     if not cued():
         return None
-    if len(words) == 1 or (len(words) == 2 and len(words[0].text) == 1):
-        tail = words[-1:]
-    elif len(words) >= 3 and len(words[-2].text) == 1:
-        tail = words[-3:]
+    if len(named) == 1 or (len(named) == 2 and len(words[named[0]]) == 1):
+        tail = named[-1:]
+    elif len(named) >= 3 and len(words[named[-2]]) == 1:
+        tail = named[-3:]
     else:
-        tail = words[-2:]
-    head = tail[0]
-    at_start = head.start == 0 or doc.toks[_index(doc, head) - 1].sent != head.sent
-    if at_start and doc.lower_word(head.low):
+        tail = named[-2:]
+    head = tail[0]  # (head 0 after leading spaces compares with the last token, as it did)
+    at_start = cols.starts[head] == 0 or cols.sents[head - 1] != cols.sents[head]
+    if at_start and doc.lower_word(words[head].casefold()):
         return None  # "Diplomats said": a common word that happens to start the sentence
+    return _cand(words, tail)
+
+
+def _cand(words: Sequence[str], tail: Sequence[int]) -> _Cand:
+    """A given-names-then-surname candidate from the tokens `tail`."""
     return _Cand(
-        _index(doc, tail[0]), _index(doc, tail[-1]),
-        tuple(fold_name(t.text) for t in tail[:-1]), fold_name(tail[-1].text), False,
+        tail[0], tail[-1], tuple(fold_name(words[x]) for x in tail[:-1]),
+        fold_name(words[tail[-1]]), False,
     )  # fmt: skip
-
-
-def _index(doc: Doc, tok: Tok) -> int:
-    return tok.index
 
 
 _KINDS_KEPT = 20_000  # words whose kind is remembered across articles
@@ -342,12 +341,13 @@ def _candidates(
     """Names with evidence: a given name, a title/role before, apposition, a speech verb."""
     toks, cands = doc.toks, []
     recurring = _recurring_surnames(doc, lists, [seg for seg, _, _ in segments])
+    cols = toks.cols
     for seg, run_a, run_b in segments:
-        tok = toks[seg[0]]
-        if tok.para in doc.headline_paras:
+        if cols.paras[seg[0]] in doc.headline_paras:
             continue  # headline capitals prove nothing
         # chrome only yields names with a known given name
-        cued = _never if tok.skip else partial(_evidence, doc, lists, seg, run_a, run_b, recurring)
+        skip = cols.skip[seg[0]]
+        cued = _never if skip else partial(_evidence, doc, lists, seg, run_a, run_b, recurring)
         cand = _name_from(doc, lists, seg, cued)
         if cand:
             cands.append(cand)
@@ -428,26 +428,27 @@ def _cluster(cands: Sequence[_Cand]) -> list[_P]:
     return persons
 
 
-def _title(tok: Tok, lists: NameLists) -> bool:
+def _title(word: str, lists: NameLists) -> bool:
     """An honorific or role noun, as written before a surname ("Dr.", "President")."""
-    low = tok.low.rstrip(".")
+    low = word.casefold().rstrip(".")
     return low in lists.honorifics or low in lists.role_class
 
 
 def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> None:
-    """Record every written form of the known people, left to right."""
-    toks = doc.toks
+    """Record every written form of the known people, left to right (from the columns)."""
+    cols = doc.toks.cols
+    text_of, paras = cols.words, cols.paras
     last_seen: dict[int, int] = {}
     # the people whose surname a folded word matches, until some person gains a surname form
     owners_of: dict[str, list[int]] = {}
     for seg, run_a, _run_b in segments:
-        words = [x for x in seg if toks[x].low not in lists.particles]
+        words = [x for x in seg if text_of[x].casefold() not in lists.particles]
         k = 0
         while k < len(words):
             x = words[k]
-            folded = fold_name(toks[x].text)
+            folded = fold_name(text_of[x])
             sentence_start = x == 0 or x in doc.sentence_firsts
-            if len(words) == 1 and sentence_start and doc.lower_word(toks[x].low):
+            if len(words) == 1 and sentence_start and doc.lower_word(text_of[x].casefold()):
                 owners = []  # "Rice exports fell" where the text also writes "rice"
             elif folded in owners_of:
                 owners = owners_of[folded]
@@ -460,32 +461,32 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             head = k
             givens = {g for n in owners for g in persons[n].givens}
             while head > 0 and (
-                (prev := fold_name(toks[words[head - 1]].text)) in lists.given
+                (prev := fold_name(text_of[words[head - 1]])) in lists.given
                 or prev in givens
-                or (len(toks[words[head - 1]].text) == 1 and head > 1)  # "George W. Bush"
+                or (len(text_of[words[head - 1]]) == 1 and head > 1)  # "George W. Bush"
             ):
                 head -= 1
-            while head < k and len(toks[words[head]].text) == 1:
+            while head < k and len(text_of[words[head]]) == 1:
                 head += 1  # an initial with no given name before it
-            given = tuple(fold_name(toks[w].text) for w in words[head:k])
+            given = tuple(fold_name(text_of[w]) for w in words[head:k])
             first_tok = words[head]
             # surname-first names: "Xi Jinping" - the given name follows
             if persons[owners[0]].surname_first and k + 1 < len(words):
-                given = (fold_name(toks[words[k + 1]].text),)
+                given = (fold_name(text_of[words[k + 1]]),)
             if given:
                 fitting = [n for n in owners if persons[n].givens and persons[n].given_match(given)]
                 fitting = fitting or [n for n in owners if not persons[n].givens]
                 if not fitting:
                     k += 1
                     continue  # another person who shares the surname
-            elif k > 0 and words[k - 1] == x - 1 and toks[x].para not in doc.headline_paras:
+            elif k > 0 and words[k - 1] == x - 1 and paras[x] not in doc.headline_paras:
                 k += 1
                 continue  # "Unknown Surname": perhaps someone else of that name
             else:
                 fitting = owners
             if len(fitting) > 1:
                 pos, chosen = max((last_seen.get(n, -1), n) for n in fitting)
-                if pos < 0 or toks[x].para - toks[pos].para > 1:
+                if pos < 0 or paras[x] - paras[pos] > 1:
                     k += 1
                     continue
             else:
@@ -493,21 +494,20 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             surname_first = persons[chosen].surname_first and bool(given) and head == k
             last_tok = words[k + 1] if surname_first else x
             start_tok = first_tok
-            if not given and first_tok - 1 >= run_a and _title(toks[first_tok - 1], lists):
+            if not given and first_tok - 1 >= run_a and _title(text_of[first_tok - 1], lists):
                 start_tok = first_tok - 1  # "President Tokayev", "Expert Kazantsev"
             while (
                 start_tok > 0
-                and toks[start_tok - 1].low in lists.particles
-                and doc.gap(start_tok) == " "
-                and toks[start_tok - 1].sent == toks[start_tok].sent
+                and text_of[start_tok - 1].casefold() in lists.particles
+                and cols.gaps[start_tok] == " "
+                and cols.sents[start_tok - 1] == cols.sents[start_tok]
             ):
                 start_tok -= 1  # "von der Leyen"
-            start = toks[start_tok].start
-            end = toks[last_tok].end
-            tok = toks[start_tok]
-            persons[chosen].mentions.append(
-                _Ment(start, end, tok.para, tok.quote, tok.skip, "name", first_tok, bool(given))
-            )
+            mention = _Ment(
+                cols.starts[start_tok], cols.ends[last_tok], paras[start_tok],
+                cols.quote[start_tok], cols.skip[start_tok], "name", first_tok, bool(given),
+            )  # fmt: skip
+            persons[chosen].mentions.append(mention)
             if folded not in persons[chosen].surnames:
                 persons[chosen].surnames.append(folded)
                 owners_of.clear()
