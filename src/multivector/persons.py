@@ -375,6 +375,7 @@ class _Ment:
     kind: str  # "name" or "desc"
     tok: int = -1  # first token of a name mention
     full: bool = False
+    sent: int = -1  # sentence of the first token (read for every description bound)
 
 
 @dataclass
@@ -506,6 +507,7 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             mention = _Ment(
                 cols.starts[start_tok], cols.ends[last_tok], paras[start_tok],
                 cols.quote[start_tok], cols.skip[start_tok], "name", first_tok, bool(given),
+                cols.sents[start_tok],
             )  # fmt: skip
             persons[chosen].mentions.append(mention)
             if folded not in persons[chosen].surnames:
@@ -673,13 +675,12 @@ def _attach_or_office(
 def _antecedent(doc: Doc, d: _Desc, persons: Sequence[_P], generic: frozenset[str]) -> _P | None:
     """The person a description refers to: the most recent fitting one named in an earlier
     sentence (of the narrative, or of the same quotation), within a few paragraphs."""
-    sent = doc.sentence_at
-    d_sent = sent(d.start)
+    d_sent = doc.sentence_at(d.start)
     scored = []
     for p in persons:
         seen = [
             m for m in p.mentions
-            if sent(m.start) < d_sent and (m.quote < 0 or m.quote == d.quote)
+            if m.sent < d_sent and (m.quote < 0 or m.quote == d.quote)
             and d.para - m.para <= PARA_WINDOW and not (m.skip and m.kind == "name")
         ]  # fmt: skip
         if not seen:
@@ -697,7 +698,8 @@ def _antecedent(doc: Doc, d: _Desc, persons: Sequence[_P], generic: frozenset[st
 
 
 def _attach(doc: Doc, lists: NameLists, p: _P, d: _Desc) -> None:
-    p.mentions.append(_Ment(d.start, d.end, d.para, d.quote, False, "desc"))
+    sent = doc.sentence_at(d.start)
+    p.mentions.append(_Ment(d.start, d.end, d.para, d.quote, False, "desc", sent=sent))
     p.mentions.sort(key=lambda m: m.start)
     words = doc.text[d.start : d.end].split()
     first = words[0].casefold()

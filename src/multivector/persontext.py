@@ -128,15 +128,10 @@ class Doc:
     mention_starts: list[int] = field(default_factory=list)
     ascii: bool = False  # see plain_ascii
     starts: list[int] = field(default_factory=list)
-    sentence_memo: dict[int, int] = field(default_factory=dict)  # see sentence_at
 
     def sentence_at(self, pos: int) -> int:
-        """Sentence of the token holding character `pos`; remembered, since binding the
-        descriptions asks it for every mention of every person once per description."""
-        sent = self.sentence_memo.get(pos)
-        if sent is None:
-            sent = self.sentence_memo[pos] = self.toks[tok_at(self, pos)].sent
-        return sent
+        """Sentence of the token holding (or last starting before) character `pos`."""
+        return self.toks.cols.sents[tok_at(self, pos)]
 
     def gap(self, i: int) -> str:
         """Text between token i - 1 and token i ("" before the first token)."""
@@ -245,14 +240,18 @@ def _actors(
 ) -> list[str | None]:
     """For each token, the actor of the mention it overlaps (the first one, in start order,
     that ends after the token starts), else None; filled mention by mention with bisect."""
-    out: list[str | None] = [None] * len(starts)
+    n = len(starts)
+    out: list[str | None] = [None] * n
     reach = 0
     for m in ordered:
-        lo = max(bisect_left(starts, reach), bisect_right(ends, m.start))
-        hi = bisect_left(starts, m.end)
+        lo = bisect_right(ends, m.start)  # the first token ending after the mention starts,
+        if lo < n and starts[lo] < reach:  # or after an earlier, overlapping mention's end
+            lo = bisect_left(starts, reach)
+        hi = bisect_left(starts, m.end, lo)
         if lo < hi:
             out[lo:hi] = [m.actor] * (hi - lo)
-        reach = max(reach, m.end)
+        if m.end > reach:
+            reach = m.end
     return out
 
 
