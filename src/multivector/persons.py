@@ -214,7 +214,20 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
     if len(kinds) > _KINDS_KEPT:
         kinds.clear()
     words, actors = cols.words, cols.actors
+
+    def kind(x: int) -> str:
+        if actors[x] is not None:  # inside an actor mention
+            return "X"
+        word = words[x]
+        if (known := kinds.get(word, "")) == "":
+            known = kinds[word] = _word_kind(word, lists)
+        return known
+
     for a, b in _runs(doc, lists):
+        if a == b:  # most runs are one capitalised word
+            if kind(a) == "N":
+                out.append(([a], a, b))
+            continue
         seg: list[int] = []
         for x in range(a, b + 1):
             word = words[x]
@@ -222,11 +235,7 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
                 if seg:
                     seg.append(x)
                 continue
-            if actors[x] is not None:  # inside an actor mention
-                kind = "X"
-            elif (kind := kinds.get(word, "")) == "":
-                kind = kinds[word] = _word_kind(word, lists)
-            if kind == "N":
+            if kind(x) == "N":
                 seg.append(x)
             elif seg:
                 out.append((seg, a, b))
