@@ -18,10 +18,12 @@ there of a person named elsewhere in the article is attached to them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import accumulate
 from typing import Any
 
 from .errors import ConfigError
@@ -573,6 +575,7 @@ def _descriptions(
     """Definite descriptions of one person: "the president", "the new Kazakh leader"."""
     taken = [(r.start, r.end) for p in persons for r in p.roles]
     taken += [(m.start, m.end) for p in persons for m in p.mentions]
+    overlaps_taken = _overlap_test(taken)
     out = []
     pattern = lists.description_ascii if doc.ascii else lists.description
     for match in pattern.finditer(doc.text):
@@ -587,7 +590,7 @@ def _descriptions(
         det = doc.text[start : match.end("det")] if match.group("det") is not None else ""
         if det.lower() in ("his", "her") and noun != "counterpart":
             continue
-        if any(start < e and s < end for s, e in taken) or doc.in_skip(start, end):
+        if overlaps_taken(start, end) or doc.in_skip(start, end):
             continue
         country = None
         if match.group("poss") is not None:  # "X's": the possessor is a country
@@ -601,16 +604,30 @@ def _descriptions(
         if any(m.endswith(("'s", "’s")) for m in mods):
             continue
         cls = role_noun(noun, lists) or "neutral"
-        tok = doc.toks[tok_at(doc, start)]
+        para = doc.toks.cols.paras[tok_at(doc, start)]
         out.append(
             _Desc(
                 start, end, noun.removeprefix("ex-"), cls,
                 noun.startswith("ex-") or any(is_former(m, lists) for m in mods),
                 next((m for m in mods if m in lists.ordinals), None),
-                bool(set(mods) & lists.current), country, tok.para, doc.quote_of(start),
+                bool(set(mods) & lists.current), country, para, doc.quote_of(start),
             )
         )  # fmt: skip
     return out
+
+
+def _overlap_test(spans: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether [start, end) overlaps one of `spans`: the spans are sorted once,
+    then the ones starting before `end` are found by bisect and the furthest end among them
+    (a running maximum) is compared with `start`, instead of a scan of all per question."""
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    reach = list(accumulate((e for _, e in ordered), max, initial=-1))
+
+    def overlaps(start: int, end: int) -> bool:
+        return reach[bisect_left(starts, end)] > start
+
+    return overlaps
 
 
 _OFFICE = ("head", "government")

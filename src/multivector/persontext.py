@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, compress, count, pairwise
 from operator import itemgetter
@@ -433,44 +433,48 @@ class Role:
     alias: bool = False  # "the leader of X, Name": the phrase also names the person
 
 
-def _head_noun(toks: Tokens, lists: NameLists, a: int, b: int) -> int | None:
-    """The role noun of tokens a..b: the first one before any "of/at/for", skipping nouns
-    that are also modifiers ("chief researcher", "Deputy Director General")."""
+def _head_noun(low: Mapping[int, str], lists: NameLists, a: int, b: int) -> int | None:
+    """The role noun of tokens a..b (`low`: their casefolded words): the first one before any
+    "of/at/for", skipping nouns that are also modifiers ("chief researcher", "Deputy Director
+    General")."""
     nouns = []
     for i in range(a, b + 1):
-        if toks[i].low in CHAIN_WORDS:
+        if low[i] in CHAIN_WORDS:
             break
-        if role_noun(toks[i].low, lists):
+        if role_noun(low[i], lists):
             nouns.append(i)
     if not nouns:
-        return next((i for i in range(a, b + 1) if role_noun(toks[i].low, lists)), None)
-    return next((i for i in nouns if toks[i].low not in lists.modifiers), nouns[0])
+        return next((i for i in range(a, b + 1) if role_noun(low[i], lists)), None)
+    return next((i for i in nouns if low[i] not in lists.modifiers), nouns[0])
 
 
 def make_role(doc: Doc, lists: NameLists, a: int, b: int) -> Role | None:
-    """A role from tokens a..b: strip determiners and dangling words, find its noun."""
-    toks = doc.toks
-    while a <= b and toks[a].low in DETERMINERS:
+    """A role from tokens a..b: strip determiners and dangling words, find its noun.
+
+    Reads the casefolded words of a..b once, from the columns, not as `Tok`s."""
+    cols = doc.toks.cols
+    low = dict(enumerate(map(str.casefold, cols.words[a : b + 1]), a))
+    while a <= b and low[a] in DETERMINERS:
         a += 1
-    while b >= a and (toks[b].low in CHAIN_WORDS or toks[b].low in DETERMINERS):
+    while b >= a and (low[b] in CHAIN_WORDS or low[b] in DETERMINERS):
         b -= 1
     if a > b:
         return None
-    noun_i = _head_noun(toks, lists, a, b)
+    noun_i = _head_noun(low, lists, a, b)
     if noun_i is None:
         return None
-    noun = toks[noun_i].low
+    noun = low[noun_i]
     cls = role_noun(noun, lists) or "neutral"
-    lows = {toks[x].low for x in range(a, b + 1)}
-    if noun == "head" and noun_i + 1 < b and toks[noun_i + 1].low == "of":
-        rest = {toks[x].low for x in range(noun_i + 2, min(noun_i + 4, b + 1))}
+    lows = {low[x] for x in range(a, b + 1)}
+    if noun == "head" and noun_i + 1 < b and low[noun_i + 1] == "of":
+        rest = {low[x] for x in range(noun_i + 2, min(noun_i + 4, b + 1))}
         cls = "head" if rest & lists.head_of else cls  # "head of state", "head of the country"
     if cls == "neutral" and lows & lists.affiliation:
         cls = "expert"
-    mods = [toks[x].low for x in range(a, noun_i)]
+    mods = [low[x] for x in range(a, noun_i)]
     former = noun.startswith("ex-") or any(m in lists.former or m.startswith("ex-") for m in mods)
     ordinal = next((m for m in mods if m in lists.ordinals), None)
-    start, end = toks[a].start, close_bracket(doc, toks[a].start, toks[b].end)
+    start, end = cols.starts[a], close_bracket(doc, cols.starts[a], cols.ends[b])
     before = doc.mention_ending.get(start - 1)
     if before is not None and doc.text[start - 1] == " ":
         start = before.start  # "U.S. President" where the tokenizer split "U.S."
