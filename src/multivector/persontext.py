@@ -545,9 +545,9 @@ def chain_before(
             pieces[-1][1] = k
     roles: list[Role] = []
     for a, b in pieces:
-        first = a + (toks[a].low in DETERMINERS)
+        first = a + (words[a].casefold() in DETERMINERS)
         lead = range(first, min(b, first + 3) + 1)
-        if roles and not any(role_noun(toks[x].low, lists) for x in lead):
+        if roles and not any(role_noun(words[x].casefold(), lists) for x in lead):
             prev = roles.pop()
             merged = make_role(doc, lists, tok_at(doc, prev.start), b)
             if merged:
@@ -556,12 +556,12 @@ def chain_before(
         role = make_role(doc, lists, a, b)
         if role:
             roles.append(role)
-    det = start if toks[start].low == "the" else start - 1
-    if roles and "," in doc.gap(i) and det >= 0 and toks[det].low == "the":
+    det = start if words[start].casefold() == "the" else start - 1
+    if roles and "," in doc.gap(i) and det >= 0 and words[det].casefold() == "the":
         final = roles[-1]  # "The leader of X, Name,": the description names the person too
-        text = doc.text[toks[det].start : final.end]
+        text = doc.text[cols.starts[det] : final.end]
         if len(text.split()) <= 6:
-            roles[-1] = replace(final, alias=True, start=toks[det].start, text=text)
+            roles[-1] = replace(final, alias=True, start=cols.starts[det], text=text)
     return roles
 
 
