@@ -459,14 +459,20 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
         while k < len(words):
             x = words[k]
             folded = fold_name(text_of[x])
-            sentence_start = x == 0 or x in doc.sentence_firsts
-            if len(words) == 1 and sentence_start and doc.lower_word(text_of[x].casefold()):
-                owners = []  # "Rice exports fell" where the text also writes "rice"
-            elif folded in owners_of:
+            if folded in owners_of:
                 owners = owners_of[folded]
             else:
                 owners = [n for n, p in enumerate(persons) if p.surname_match(folded)]
                 owners_of[folded] = owners
+            sentence_start = x == 0 or x in doc.sentence_firsts
+            # lower_word last: it builds the set of the text's words, which most texts never need
+            if (
+                owners
+                and len(words) == 1
+                and sentence_start
+                and doc.lower_word(text_of[x].casefold())
+            ):
+                owners = []  # "Rice exports fell" where the text also writes "rice"
             if not owners:
                 k += 1
                 continue
