@@ -211,7 +211,7 @@ def _headline(text: str, words: Sequence[str], last_end: int) -> bool:
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
     if len(long_words) < 3:
         return False
-    share = sum(w[0].isupper() for w in long_words) / len(long_words)
+    share = sum(map(str.isupper, map(itemgetter(0), long_words))) / len(long_words)
     ends_sentence = text[last_end : last_end + 1] == "."
     return share >= (0.9 if ends_sentence else 0.6)
 
