@@ -249,10 +249,11 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
 
 def _apposition_start(doc: Doc, last: int) -> int | None:
     """First token after "Name, " (skipping an age: "Name, 54, a virologist"), if any."""
-    toks, x = doc.toks, last + 1
-    if x >= len(toks) or not doc.gap(x).startswith(", ") or toks[x].sent != toks[last].sent:
+    cols, x = doc.toks.cols, last + 1
+    n = len(cols.words)
+    if x >= n or not doc.gap(x).startswith(", ") or cols.sents[x] != cols.sents[last]:
         return None
-    if toks[x].text.isdigit() and x + 1 < len(toks) and doc.gap(x + 1) == ", ":
+    if cols.words[x].isdigit() and x + 1 < n and doc.gap(x + 1) == ", ":
         x += 1
     return x
 

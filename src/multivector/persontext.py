@@ -392,12 +392,16 @@ def role_noun(low: str, lists: NameLists) -> str | None:
     return None
 
 
-def is_mod(tok: Tok, lists: NameLists) -> bool:
+def is_mod(cols: Columns, x: int, lists: NameLists) -> bool:
+    """Token x may modify a role noun: a modifier, "ex-...", a capitalised content word or
+    an actor ("Kazakh")."""
+    word = cols.words[x]
+    low = word.casefold()
     return (
-        tok.low in lists.modifiers
-        or tok.low.startswith("ex-")
-        or (tok.cap and tok.low not in lists.function_words and tok.low not in lists.time_words)
-        or tok.masked
+        low in lists.modifiers
+        or low.startswith("ex-")
+        or (word[0].isupper() and low not in lists.function_words and low not in lists.time_words)
+        or cols.actors[x] is not None
     )
 
 
@@ -497,18 +501,18 @@ def chain_before(
 ) -> list[Role]:
     """Role phrases written right before the name in tokens i..last ("Deputy Director of X,
     Doctor of Y Name"). Across a comma only as an apposition: "the head of X, Name, said"."""
-    toks = doc.toks
+    # read from the columns: the walk back mostly stops at the first word ("said", "and")
+    cols = doc.toks.cols
+    sents, words, sent = cols.sents, cols.words, cols.sents[i]
     if "," in doc.gap(i):
-        after = doc.text[toks[last].end : toks[last].end + 3]
+        after = doc.text[cols.ends[last] : cols.ends[last] + 3]
         if not (
             any(ch in after for ch in ",.;")
-            or last + 1 >= len(toks)
-            or toks[last + 1].sent != toks[last].sent
+            or last + 1 >= len(words)
+            or sents[last + 1] != sents[last]
         ):
             return []
-    # the walk back reads the columns: it mostly stops at the first word ("said", "and")
-    cols, j, leftmost = toks.cols, i - 1, None
-    sents, words, sent = cols.sents, cols.words, cols.sents[i]
+    j, leftmost = i - 1, None
     while j >= 0 and sents[j] == sent and j not in blocked and gap_ok(cols.gaps[j + 1]):
         word = words[j]
         low = word.casefold()
@@ -531,8 +535,8 @@ def chain_before(
     while (
         start - 1 >= 0
         and start - 1 not in blocked
-        and toks[start - 1].sent == toks[i].sent
-        and is_mod(toks[start - 1], lists)
+        and sents[start - 1] == sent
+        and is_mod(cols, start - 1, lists)
         and not doc.gap(start).strip()
     ):
         start -= 1
@@ -576,16 +580,17 @@ def read_role(doc: Doc, lists: NameLists, k: int, *, loose: bool) -> Role | None
     `loose` (appositions) runs to the next comma or full stop; otherwise the phrase stops at
     the first word that is neither a name, a role word nor a linking word.
     """
-    toks, n = doc.toks, len(doc.toks)
-    j = k + (k < n and toks[k].low in DETERMINERS)
+    cols = doc.toks.cols  # read from the columns: most places hold no role phrase
+    words, sents, n = cols.words, cols.sents, len(cols.words)
+    j = k + (k < n and words[k].casefold() in DETERMINERS)
     noun = None
     for x in range(j, min(j + 5, n)):
         if (x > j and not gap_ok(doc.gap(x))) or (x > j and "," in doc.gap(x)):
             return None
-        if role_noun(toks[x].low, lists):
+        if role_noun(words[x].casefold(), lists):
             noun = x
             break
-        if not is_mod(toks[x], lists):
+        if not is_mod(cols, x, lists):
             return None
     if noun is None:
         return None
@@ -593,31 +598,27 @@ def read_role(doc: Doc, lists: NameLists, k: int, *, loose: bool) -> Role | None
     limit = min(noun + 30, n - 1)
     while end < limit:
         gap = doc.gap(end + 1)
-        if toks[end + 1].sent != toks[noun].sent or "\n" in gap:
+        if sents[end + 1] != sents[noun] or "\n" in gap:
             break
         if loose:
             if any(ch in gap for ch in ',.;:!?"“”«»'):
                 break
         else:
-            nxt = toks[end + 1]
-            if not gap_ok(gap) or "," in gap or nxt.low in lists.time_words:
+            low = words[end + 1].casefold()
+            if not gap_ok(gap) or "," in gap or low in lists.time_words:
                 break
             if not (
-                nxt.cap
-                or nxt.low in CHAIN_WORDS
-                or role_noun(nxt.low, lists)
-                or nxt.low in lists.modifiers
-                or nxt.low in lists.chain_nouns
+                words[end + 1][0].isupper()
+                or low in CHAIN_WORDS
+                or role_noun(low, lists)
+                or low in lists.modifiers
+                or low in lists.chain_nouns
             ):
                 break
         end += 1
     if loose:
-        after = doc.text[toks[end].end : toks[end].end + 2]
-        if (
-            end + 1 < n
-            and not any(ch in after for ch in ",.;)")
-            and toks[end + 1].sent == toks[noun].sent
-        ):
+        after = doc.text[cols.ends[end] : cols.ends[end] + 2]
+        if end + 1 < n and not any(ch in after for ch in ",.;)") and sents[end + 1] == sents[noun]:
             return None
     return make_role(doc, lists, j, end)
 
