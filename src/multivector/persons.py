@@ -33,7 +33,6 @@ from .persontext import (
     PARA_WINDOW,
     Doc,
     Role,
-    Tok,
     chain_before,
     document,
     is_former,
@@ -67,11 +66,6 @@ class _Cand:
     given: tuple[str, ...]  # folded given names (empty: surname only)
     surname: str  # folded
     surname_first: bool
-
-
-def _kind(tok: Tok, lists: NameLists) -> str:
-    """N: may be part of a name; T: title or role word; X: never part of a name."""
-    return "X" if tok.masked else _word_kind(tok.text, lists)
 
 
 def _word_kind(word: str, lists: NameLists) -> str:
@@ -261,11 +255,10 @@ def _apposition_start(doc: Doc, last: int) -> int | None:
 def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) -> bool:
     """Evidence around a name-like segment that it names a person.
 
-    The words before the name are read from the columns (`low` is a casefold): most
-    segments have no cue, and a `Tok` for each neighbour cost more than the tests."""
-    toks, n = doc.toks, len(doc.toks)
-    cols = toks.cols
-    first, last = seg[0], seg[-1]
+    The words around the name are read from the columns (a casefold stands for `Tok.low`):
+    most segments have no cue, and a `Tok` for each neighbour cost more than the tests."""
+    cols = doc.toks.cols
+    n, first, last = len(cols.words), seg[0], seg[-1]
     before = first - 1
     low_before = cols.words[before].casefold() if before >= 0 else ""
     if before >= 0 and cols.sents[before] == cols.sents[first]:
@@ -300,17 +293,16 @@ def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) ->
     if (
         len(words) >= 2
         and not followed_by_of
-        and (first == run_a or _kind(toks[first - 1], lists) == "X")
+        and (
+            first == run_a
+            or cols.actors[first - 1] is not None
+            or _word_kind(cols.words[first - 1], lists) == "X"
+        )
     ):
         if (len(words) >= 3 or not org_like) and chain_before(doc, lists, first, last):
             return True  # "the Deputy Director of Y, X Z", "Doctor of Sciences X Z"
-        if (
-            len(words) == 2
-            and "-" in toks[words[0]].text
-            and toks[words[0]]
-            .text[toks[words[0]].text.index("-") + 1 : toks[words[0]].text.index("-") + 2]
-            .isupper()
-        ):
+        given = cols.words[words[0]]
+        if len(words) == 2 and "-" in given and given[given.index("-") + 1 :][:1].isupper():
             return True  # hyphenated given names: "Jean-Claude X", "Kassym-Jomart X"
     return False
 
@@ -333,9 +325,9 @@ def _evidence(
     doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int, recurring: set[str]
 ) -> bool:
     """Cues around the segment, or a surname the text also writes alone."""
-    toks = doc.toks
+    words = doc.toks.cols.words
     return _cued(doc, lists, seg, run_a, run_b) or (
-        len(seg) == 2 and toks[seg[1]].text in recurring and toks[seg[0]].text not in recurring
+        len(seg) == 2 and words[seg[1]] in recurring and words[seg[0]] not in recurring
     )
 
 
@@ -759,12 +751,13 @@ def _canonical(doc: Doc, p: _P) -> tuple[str, str]:
         words = first_desc.split()
         label = " ".join(words[1:]) if words[0].casefold() in ("the", "his", "her") else first_desc
         return label[:1].upper() + label[1:], f"office:{noun}:{country}"
-    full = [doc.text[doc.toks[m.tok].start : m.end] for m in names if m.full]
+    starts = doc.toks.cols.starts
+    full = [doc.text[starts[m.tok] : m.end] for m in names if m.full]
     if full:
         counts = Counter(full)
         name = max(counts, key=lambda s: (counts[s], -full.index(s)))
     else:
-        counts = Counter(doc.text[doc.toks[m.tok].start : m.end] for m in names)
+        counts = Counter(doc.text[starts[m.tok] : m.end] for m in names)
         name = max(counts, key=lambda s: counts[s])
     words = name.split()
     if p.surname_first or len(words) == 1:
