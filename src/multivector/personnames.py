@@ -35,8 +35,11 @@ def fold_name(name: str) -> str:
     Yevgeny / Evgeny fold alike: accents dropped, lower case, zh/dzh->j, kh->h, x->ks, q->k, y->i,
     vowel+i+e -> vowel+e, initial ie -> e, hyphens and apostrophes dropped, doubled letters once.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if name.isascii():  # nothing to decompose (most names, checked in C)
+        plain = name.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = []
     for word in _FOLD_WORD.findall(plain):
         word = word.replace("-", "").replace("'", "").replace("’", "")
