@@ -394,7 +394,11 @@ class _P:
     def surname_match(self, folded: str) -> bool:
         if folded in self.surnames:
             return True  # else only a long surname can be a typo of one (see surname_typo)
-        return len(folded) >= 7 and any(surname_typo(s, folded) for s in self.surnames)
+        if len(folded) >= 7:
+            for s in self.surnames:
+                if surname_typo(s, folded):
+                    return True
+        return False
 
     def given_match(self, folded: Sequence[str]) -> bool:
         if not folded or not self.givens:
@@ -439,24 +443,50 @@ def _title(word: str, lists: NameLists) -> bool:
     return low in lists.honorifics or low in lists.role_class
 
 
+class _SurnameOwners:
+    """The people whose surname (or a typo of it, `surname_typo`) a folded word is,
+    remembered until some person gains a surname form.
+
+    Most words name nobody; the set of all surnames and of the (first three, last two
+    letters) that a typo must share with a long surname answer those without asking every
+    person."""
+
+    def __init__(self, persons: Sequence[_P]) -> None:
+        self.persons = persons
+        self.changed()
+
+    def changed(self) -> None:
+        surnames = [s for p in self.persons for s in p.surnames]
+        self.exact = set(surnames)
+        self.typo_keys = {(s[:3], s[-2:]) for s in surnames if len(s) >= 7}
+        self.memo: dict[str, list[int]] = {}
+
+    def __call__(self, folded: str) -> list[int]:
+        owners = self.memo.get(folded)
+        if owners is None:
+            if folded in self.exact or (
+                len(folded) >= 7 and (folded[:3], folded[-2:]) in self.typo_keys
+            ):
+                owners = [n for n, p in enumerate(self.persons) if p.surname_match(folded)]
+            else:
+                owners = []
+            self.memo[folded] = owners
+        return owners
+
+
 def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> None:
     """Record every written form of the known people, left to right (from the columns)."""
     cols = doc.toks.cols
     text_of, paras = cols.words, cols.paras
     last_seen: dict[int, int] = {}
-    # the people whose surname a folded word matches, until some person gains a surname form
-    owners_of: dict[str, list[int]] = {}
+    owners_of = _SurnameOwners(persons)
     for seg, run_a, _run_b in segments:
         words = [x for x in seg if text_of[x].casefold() not in lists.particles]
         k = 0
         while k < len(words):
             x = words[k]
             folded = fold_name(text_of[x])
-            if folded in owners_of:
-                owners = owners_of[folded]
-            else:
-                owners = [n for n, p in enumerate(persons) if p.surname_match(folded)]
-                owners_of[folded] = owners
+            owners = owners_of(folded)
             sentence_start = x == 0 or x in doc.sentence_firsts
             # lower_word last: it builds the set of the text's words, which most texts never need
             if (
@@ -522,7 +552,7 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             persons[chosen].mentions.append(mention)
             if folded not in persons[chosen].surnames:
                 persons[chosen].surnames.append(folded)
-                owners_of.clear()
+                owners_of.changed()
             last_seen[chosen] = last_tok
             k = words.index(last_tok) + 1 if last_tok in words else k + 1
 
