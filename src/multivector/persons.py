@@ -782,13 +782,10 @@ def _canonical(doc: Doc, p: _P) -> tuple[str, str]:
         label = " ".join(words[1:]) if words[0].casefold() in ("the", "his", "her") else first_desc
         return label[:1].upper() + label[1:], f"office:{noun}:{country}"
     starts = doc.toks.cols.starts
-    full = [doc.text[starts[m.tok] : m.end] for m in names if m.full]
-    if full:
-        counts = Counter(full)
-        name = max(counts, key=lambda s: (counts[s], -full.index(s)))
-    else:
-        counts = Counter(doc.text[starts[m.tok] : m.end] for m in names)
-        name = max(counts, key=lambda s: counts[s])
+    forms = [doc.text[starts[m.tok] : m.end] for m in names if m.full]  # full names first
+    if not forms:
+        forms = [doc.text[starts[m.tok] : m.end] for m in names]
+    name = max(forms, key=forms.count)  # the most frequent; on a tie, the first written
     words = name.split()
     if p.surname_first or len(words) == 1:
         key = fold_name(name)
