@@ -65,7 +65,8 @@ class Tok:
 @dataclass
 class Columns:
     """Per-token columns of an article, each built for all tokens at C speed (slices, maps,
-    bisect), from which a `Tok` is assembled only when a rule looks at that token."""
+    bisect). The rules read them directly (`words[i].casefold()` standing for `Tok.low`);
+    a `Tok` is assembled from them only where a rule wants the whole token."""
 
     starts: list[int]
     ends: list[int]
