@@ -94,7 +94,9 @@ def _runs(doc: Doc, lists: NameLists) -> list[tuple[int, int]]:
             continue
         j = i
         while j + 1 < n:
-            gap = gaps[j + 1]
+            gap, following = gaps[j + 1], words[j + 1]
+            if not following[0].isupper() and (gap != " " or following.casefold() not in particles):
+                break  # the usual end: a lower-case word that is no particle ("said", "in")
             if gap != " " and gap != "\u00a0":
                 dotted = gap == ". " and (len(words[j]) == 1 or words[j].casefold() in honorifics)
                 if not dotted:
