@@ -489,17 +489,12 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             x = words[k]
             folded = fold_name(text_of[x])
             owners = owners_of(folded)
-            sentence_start = x == 0 or x in doc.sentence_firsts
-            # lower_word last: it builds the set of the text's words, which most texts never need
-            if (
-                owners
-                and len(words) == 1
-                and sentence_start
-                and doc.lower_word(text_of[x].casefold())
-            ):
-                owners = []  # "Rice exports fell" where the text also writes "rice"
             if not owners:
                 k += 1
+                continue
+            sentence_start = x == 0 or x in doc.sentence_firsts
+            if len(words) == 1 and sentence_start and doc.lower_word(text_of[x].casefold()):
+                k += 1  # "Rice exports fell" where the text also writes "rice"
                 continue
             head = k
             givens = {g for n in owners for g in persons[n].givens}
