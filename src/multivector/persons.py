@@ -165,14 +165,14 @@ def _name_from(
     named = [x for x in seg if words[x].casefold() not in lists.particles]
     if not named:
         return None
-    gi = next(
-        (k for k, x in enumerate(named[:-1])
-         if fold_name(words[x]) in given or fold_name(words[x].split("-")[0]) in given),
-        None,
-    )  # fmt: skip
-    if gi is not None:
-        return _cand(words, named[gi : gi + 4])
-    if len(named) >= 2:
+    if len(named) >= 2:  # a known given name before the last word
+        gi = next(
+            (k for k, x in enumerate(named[:-1])
+             if fold_name(words[x]) in given or fold_name(words[x].split("-")[0]) in given),
+            None,
+        )  # fmt: skip
+        if gi is not None:
+            return _cand(words, named[gi : gi + 4])
         first = fold_name(words[named[0]])
         if first in lists.surname_first and first not in given:
             return _Cand(named[0], named[1], (fold_name(words[named[1]]),), first, True)
