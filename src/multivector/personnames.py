@@ -35,8 +35,11 @@ def fold_name(name: str) -> str:
     Yevgeny / Evgeny fold alike: accents dropped, lower case, zh/dzh->j, kh->h, x->ks, q->k, y->i,
     vowel+i+e -> vowel+e, initial ie -> e, hyphens and apostrophes dropped, doubled letters once.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if name.isascii():  # nothing to decompose (most names, checked in C)
+        plain = name.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = []
     for word in _FOLD_WORD.findall(plain):
         word = word.replace("-", "").replace("'", "").replace("’", "")
@@ -195,9 +198,13 @@ def _country_words() -> set[str]:
 def _description_pattern(nouns: Iterable[str], modifiers: Iterable[str]) -> re.Pattern[str]:
     # tries, not flat alternations: the engine tries one branch per letter instead of every
     # word at every "the" (a quarter less time; the same longest-first matches)
+    # No letter-by-letter backtracking over capitalised words: a space follows `cap` and
+    # `ex-\w`, so they take their letters possessively; a possessor (`cap` after its first
+    # letter) is first checked, by a lookahead, to end in "'s" and a space, and only then
+    # read with the "'s" given back.
     noun_alt, mod_alt = trie_regex(nouns), trie_regex(modifiers)
-    cap = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*)"
-    cap_rest = r"(?:\.(?:[A-Z]\.)+|[\w’'-]*)"  # `cap` after its first letter
+    cap = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'-]*+)"
+    cap_rest = r"(?:\.(?:[A-Z]\.)+|(?=[\w’'-]*+(?<=['’]s)[^\S\n])[\w’'-]*)"
     sp = r"[^\S\n]+"
     # Both openings ("the/his/her", a capitalised possessor "X's") start with a letter of
     # [A-Zth] at a word start; the pattern consumes that letter first (the lookbehind
@@ -207,7 +214,7 @@ def _description_pattern(nouns: Iterable[str], modifiers: Iterable[str]) -> re.P
     return re.compile(
         rf"[A-Zth](?<!\w.)(?:(?P<det>(?<=[Tt])he|(?<=[Hh])(?:is|er)){sp}"
         rf"|(?P<poss>(?<=[A-Z]){cap_rest})['’]s{sp})"
-        rf"(?P<mods>(?:(?:(?i:{mod_alt})|ex-\w+|{cap}){sp}){{0,3}})"
+        rf"(?P<mods>(?:(?:(?i:{mod_alt})|ex-\w++|{cap}){sp}){{0,3}})"
         rf"(?P<noun>(?i:{noun_alt}))(?![\w-])"
         rf"(?P<comp>{sp}of{sp}(?:the{sp})?{cap}(?:{sp}(?:of{sp}(?:the{sp})?)?{cap})*)?"
         rf"(?P<generic>{sp}of{sp}(?:the{sp})?[a-z])?"

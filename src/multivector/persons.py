@@ -18,10 +18,12 @@ there of a person named elsewhere in the article is attached to them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import accumulate
 from typing import Any
 
 from .errors import ConfigError
@@ -31,7 +33,6 @@ from .persontext import (
     PARA_WINDOW,
     Doc,
     Role,
-    Tok,
     chain_before,
     document,
     is_former,
@@ -67,11 +68,6 @@ class _Cand:
     surname_first: bool
 
 
-def _kind(tok: Tok, lists: NameLists) -> str:
-    """N: may be part of a name; T: title or role word; X: never part of a name."""
-    return "X" if tok.masked else _word_kind(tok.text, lists)
-
-
 def _word_kind(word: str, lists: NameLists) -> str:
     """The kind of a token outside any actor mention, which its text alone decides."""
     if not word[0].isupper() or any(map(str.isdigit, word)):
@@ -91,59 +87,68 @@ def _runs(doc: Doc, lists: NameLists) -> list[tuple[int, int]]:
     of what they touch (sentence openers, country names) is never looked at again."""
     cols, runs = doc.toks.cols, list[tuple[int, int]]()
     words, gaps, poss, n = cols.words, cols.gaps, cols.poss, len(cols.words)
+    firsts, honorifics, particles = doc.sentence_firsts, lists.honorifics, lists.particles
+    end = -1  # last token of the previous run
     for i in doc.capitals:  # only capitalised tokens start a run
-        if runs and i <= runs[-1][1]:
+        if i <= end:
             continue
         j = i
         while j + 1 < n:
-            gap = gaps[j + 1]
-            if j in poss or j + 1 in doc.sentence_firsts:
-                break
-            spaced = gap in (" ", "\u00a0")
-            dotted = gap == ". " and (len(words[j]) == 1 or words[j].casefold() in lists.honorifics)
-            if not (spaced or dotted):
+            gap, following = gaps[j + 1], words[j + 1]
+            if not following[0].isupper() and (gap != " " or following.casefold() not in particles):
+                break  # the usual end: a lower-case word that is no particle ("said", "in")
+            if gap != " " and gap != "\u00a0":
+                dotted = gap == ". " and (len(words[j]) == 1 or words[j].casefold() in honorifics)
+                if not dotted:
+                    break
+            if j in poss or j + 1 in firsts:
                 break
             if words[j + 1][0].isupper():
                 j += 1
             else:  # "von der Leyen", "bin Salman": particles between capitals
                 m = j + 1
-                while (
-                    m < n and m - j <= 3 and words[m].casefold() in lists.particles and gap == " "
-                ):
+                while m < n and m - j <= 3 and gap == " " and words[m].casefold() in particles:
                     m += 1
                     gap = gaps[m] if m < n else ""
                 if m == j + 1 or m >= n or not words[m][0].isupper() or gap != " ":
                     break
                 j = m
         runs.append((i, j))
+        end = j
     return runs
 
 
 def _speech_after(doc: Doc, lists: NameLists, j: int) -> bool:
-    """Token j is followed by a speech verb, perhaps after an adverb or two."""
-    toks = doc.toks
-    for x in range(j + 1, min(j + 4, len(toks))):
-        if not doc.gap(x).isspace() or "\n" in doc.gap(x) or toks[x].sent != toks[j].sent:
+    """Token j is followed by a speech verb, perhaps after an adverb or two (read from the
+    columns: these words are rarely looked at again)."""
+    cols = doc.toks.cols
+    for x in range(j + 1, min(j + 4, len(cols.words))):
+        gap = cols.gaps[x]
+        if not gap.isspace() or "\n" in gap or cols.sents[x] != cols.sents[j]:
             return False
-        if toks[x].low in lists.speech:
+        low = cols.words[x].casefold()
+        if low in lists.speech:
             return True
-        if toks[x].low not in lists.adverbs and not toks[x].low.endswith("ly"):
+        if low not in lists.adverbs and not low.endswith("ly"):
             return False
     return False
 
 
 def _skip_affiliation(doc: Doc, j: int) -> int:
     """Last token of "of/from/at [the] Capitalised Words" right after token j, else j."""
-    toks, n, x = doc.toks, len(doc.toks), j + 1
-    if x >= n or toks[x].low not in ("of", "from", "at") or doc.gap(x) != " ":
+    cols = doc.toks.cols
+    words, gaps, n, x = cols.words, cols.gaps, len(cols.words), j + 1
+    if x >= n or words[x].casefold() not in ("of", "from", "at") or gaps[x] != " ":
         return j
     x += 1
-    if x < n and toks[x].low == "the":
+    if x < n and words[x].casefold() == "the":
         x += 1
     end = j
-    while x < n and doc.gap(x) == " " and (toks[x].cap or toks[x].low in ("of", "and", "for")):
-        if toks[x].cap:
+    while x < n and gaps[x] == " ":
+        if words[x][0].isupper():
             end = x
+        elif words[x].casefold() not in ("of", "and", "for"):
+            break
         x += 1
     return end
 
@@ -154,45 +159,44 @@ def _name_from(
     """The person's name inside a segment of name-like tokens, if there is evidence.
 
     `cued` (costly: it reads the words around) is asked only for a name with no known given
-    name."""
-    toks = doc.toks
-    words = [toks[x] for x in seg if toks[x].low not in lists.particles]
-    if not words:
+    name. Read from the token columns: most segments are one word that names nobody."""
+    cols = doc.toks.cols
+    words, given = cols.words, lists.given
+    named = [x for x in seg if words[x].casefold() not in lists.particles]
+    if not named:
         return None
-    folded = [fold_name(t.text) for t in words]
-    gi = next(
-        (k for k, f in enumerate(folded[:-1])
-         if f in lists.given or fold_name(words[k].text.split("-")[0]) in lists.given),
-        None,
-    )  # fmt: skip
-    if gi is not None:
-        tail = words[gi : gi + 4]
-        return _Cand(
-            _index(doc, tail[0]), _index(doc, tail[-1]),
-            tuple(fold_name(t.text) for t in tail[:-1]), fold_name(tail[-1].text), False,
+    if len(named) >= 2:  # a known given name before the last word
+        gi = next(
+            (k for k, x in enumerate(named[:-1])
+             if fold_name(words[x]) in given or fold_name(words[x].split("-")[0]) in given),
+            None,
         )  # fmt: skip
-    if len(words) >= 2 and folded[0] in lists.surname_first and folded[0] not in lists.given:
-        return _Cand(_index(doc, words[0]), _index(doc, words[1]), (folded[1],), folded[0], True)
+        if gi is not None:
+            return _cand(words, named[gi : gi + 4])
+        first = fold_name(words[named[0]])
+        if first in lists.surname_first and first not in given:
+            return _Cand(named[0], named[1], (fold_name(words[named[1]]),), first, True)
     if not cued():
         return None
-    if len(words) == 1 or (len(words) == 2 and len(words[0].text) == 1):
-        tail = words[-1:]
-    elif len(words) >= 3 and len(words[-2].text) == 1:
-        tail = words[-3:]
+    if len(named) == 1 or (len(named) == 2 and len(words[named[0]]) == 1):
+        tail = named[-1:]
+    elif len(named) >= 3 and len(words[named[-2]]) == 1:
+        tail = named[-3:]
     else:
-        tail = words[-2:]
-    head = tail[0]
-    at_start = head.start == 0 or doc.toks[_index(doc, head) - 1].sent != head.sent
-    if at_start and doc.lower_word(head.low):
+        tail = named[-2:]
+    head = tail[0]  # (head 0 after leading spaces compares with the last token, as it did)
+    at_start = cols.starts[head] == 0 or cols.sents[head - 1] != cols.sents[head]
+    if at_start and doc.lower_word(words[head].casefold()):
         return None  # "Diplomats said": a common word that happens to start the sentence
+    return _cand(words, tail)
+
+
+def _cand(words: Sequence[str], tail: Sequence[int]) -> _Cand:
+    """A given-names-then-surname candidate from the tokens `tail`."""
     return _Cand(
-        _index(doc, tail[0]), _index(doc, tail[-1]),
-        tuple(fold_name(t.text) for t in tail[:-1]), fold_name(tail[-1].text), False,
+        tail[0], tail[-1], tuple(fold_name(words[x]) for x in tail[:-1]),
+        fold_name(words[tail[-1]]), False,
     )  # fmt: skip
-
-
-def _index(doc: Doc, tok: Tok) -> int:
-    return tok.index
 
 
 _KINDS_KEPT = 20_000  # words whose kind is remembered across articles
@@ -207,8 +211,21 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
     cols, kinds = doc.toks.cols, lists.word_kinds
     if len(kinds) > _KINDS_KEPT:
         kinds.clear()
-    words, masked = cols.words, cols.masked
+    words, actors = cols.words, cols.actors
+
+    def kind(x: int) -> str:
+        if actors[x] is not None:  # inside an actor mention
+            return "X"
+        word = words[x]
+        if (known := kinds.get(word, "")) == "":
+            known = kinds[word] = _word_kind(word, lists)
+        return known
+
     for a, b in _runs(doc, lists):
+        if a == b:  # most runs are one capitalised word
+            if kind(a) == "N":
+                out.append(([a], a, b))
+            continue
         seg: list[int] = []
         for x in range(a, b + 1):
             word = words[x]
@@ -216,11 +233,7 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
                 if seg:
                     seg.append(x)
                 continue
-            if masked[x]:
-                kind = "X"
-            elif (kind := kinds.get(word, "")) == "":
-                kind = kinds[word] = _word_kind(word, lists)
-            if kind == "N":
+            if kind(x) == "N":
                 seg.append(x)
             elif seg:
                 out.append((seg, a, b))
@@ -232,44 +245,45 @@ def _segments(doc: Doc, lists: NameLists) -> list[tuple[list[int], int, int]]:
 
 def _apposition_start(doc: Doc, last: int) -> int | None:
     """First token after "Name, " (skipping an age: "Name, 54, a virologist"), if any."""
-    toks, x = doc.toks, last + 1
-    if x >= len(toks) or not doc.gap(x).startswith(", ") or toks[x].sent != toks[last].sent:
+    cols, x = doc.toks.cols, last + 1
+    n = len(cols.words)
+    if x >= n or not doc.gap(x).startswith(", ") or cols.sents[x] != cols.sents[last]:
         return None
-    if toks[x].text.isdigit() and x + 1 < len(toks) and doc.gap(x + 1) == ", ":
+    if cols.words[x].isdigit() and x + 1 < n and doc.gap(x + 1) == ", ":
         x += 1
     return x
 
 
 def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) -> bool:
-    """Evidence around a name-like segment that it names a person."""
-    toks, n = doc.toks, len(doc.toks)
-    first, last = seg[0], seg[-1]
+    """Evidence around a name-like segment that it names a person.
+
+    The words around the name are read from the columns (a casefold stands for `Tok.low`):
+    most segments have no cue, and a `Tok` for each neighbour cost more than the tests."""
+    cols = doc.toks.cols
+    n, first, last = len(cols.words), seg[0], seg[-1]
     before = first - 1
-    if (
-        before >= 0
-        and toks[before].sent == toks[first].sent
-        and (
-            role_noun(toks[before].low.rstrip("."), lists)
-            or toks[before].low.rstrip(".") in lists.honorifics
-        )
-        and (before >= run_a or doc.gap(first) == " ")
-    ):
-        return True  # "President X", "politician X", "Dr. X"
-    if first >= 2 and toks[first - 2].low == "according" and toks[first - 1].low == "to":
+    low_before = cols.words[before].casefold() if before >= 0 else ""
+    if before >= 0 and cols.sents[before] == cols.sents[first]:
+        title = low_before.rstrip(".")
+        if (role_noun(title, lists) or title in lists.honorifics) and (
+            before >= run_a or cols.gaps[first] == " "
+        ):
+            return True  # "President X", "politician X", "Dr. X"
+    if first >= 2 and low_before == "to" and cols.words[first - 2].casefold() == "according":
         return True
     if last != run_b:
         return False
-    words = [x for x in seg if toks[x].low not in lists.particles]
+    words = [x for x in seg if cols.words[x].casefold() not in lists.particles]
     # a lone "Gazprom said", "Kazakhstan Temir Zholy said" or "of the Carnegie Endowment
     # believes" is as likely an organisation
     org_like = (
-        (first > run_a and toks[first - 1].masked)
-        or (first == run_a and first >= 1 and toks[first - 1].low in ORG_PREPOSITIONS)
+        (first > run_a and cols.actors[first - 1] is not None)
+        or (first == run_a and first >= 1 and low_before in ORG_PREPOSITIONS)
         or (
             first == run_a
             and first >= 2
-            and toks[first - 1].low == "the"
-            and toks[first - 2].low in ORG_PREPOSITIONS
+            and low_before == "the"
+            and cols.words[first - 2].casefold() in ORG_PREPOSITIONS
         )
     )
     if len(words) >= 2 and not org_like and _speech_after(doc, lists, _skip_affiliation(doc, last)):
@@ -277,21 +291,20 @@ def _cued(doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int) ->
     appos = _apposition_start(doc, last)
     if appos is not None and read_role(doc, lists, appos, loose=True):
         return True  # "X, senior researcher at Y,"
-    followed_by_of = last + 1 < n and toks[last + 1].low == "of"
+    followed_by_of = last + 1 < n and cols.words[last + 1].casefold() == "of"
     if (
         len(words) >= 2
         and not followed_by_of
-        and (first == run_a or _kind(toks[first - 1], lists) == "X")
+        and (
+            first == run_a
+            or cols.actors[first - 1] is not None
+            or _word_kind(cols.words[first - 1], lists) == "X"
+        )
     ):
         if (len(words) >= 3 or not org_like) and chain_before(doc, lists, first, last):
             return True  # "the Deputy Director of Y, X Z", "Doctor of Sciences X Z"
-        if (
-            len(words) == 2
-            and "-" in toks[words[0]].text
-            and toks[words[0]]
-            .text[toks[words[0]].text.index("-") + 1 : toks[words[0]].text.index("-") + 2]
-            .isupper()
-        ):
+        given = cols.words[words[0]]
+        if len(words) == 2 and "-" in given and given[given.index("-") + 1 :][:1].isupper():
             return True  # hyphenated given names: "Jean-Claude X", "Kassym-Jomart X"
     return False
 
@@ -314,9 +327,9 @@ def _evidence(
     doc: Doc, lists: NameLists, seg: list[int], run_a: int, run_b: int, recurring: set[str]
 ) -> bool:
     """Cues around the segment, or a surname the text also writes alone."""
-    toks = doc.toks
+    words = doc.toks.cols.words
     return _cued(doc, lists, seg, run_a, run_b) or (
-        len(seg) == 2 and toks[seg[1]].text in recurring and toks[seg[0]].text not in recurring
+        len(seg) == 2 and words[seg[1]] in recurring and words[seg[0]] not in recurring
     )
 
 
@@ -334,12 +347,13 @@ def _candidates(
     """Names with evidence: a given name, a title/role before, apposition, a speech verb."""
     toks, cands = doc.toks, []
     recurring = _recurring_surnames(doc, lists, [seg for seg, _, _ in segments])
+    cols = toks.cols
     for seg, run_a, run_b in segments:
-        tok = toks[seg[0]]
-        if tok.para in doc.headline_paras:
+        if cols.paras[seg[0]] in doc.headline_paras:
             continue  # headline capitals prove nothing
         # chrome only yields names with a known given name
-        cued = _never if tok.skip else partial(_evidence, doc, lists, seg, run_a, run_b, recurring)
+        skip = cols.skip[seg[0]]
+        cued = _never if skip else partial(_evidence, doc, lists, seg, run_a, run_b, recurring)
         cand = _name_from(doc, lists, seg, cued)
         if cand:
             cands.append(cand)
@@ -367,6 +381,7 @@ class _Ment:
     kind: str  # "name" or "desc"
     tok: int = -1  # first token of a name mention
     full: bool = False
+    sent: int = -1  # sentence of the first token (read for every description bound)
 
 
 @dataclass
@@ -379,7 +394,13 @@ class _P:
     office: tuple[str, str] | None = None
 
     def surname_match(self, folded: str) -> bool:
-        return any(surname_typo(s, folded) for s in self.surnames)
+        if folded in self.surnames:
+            return True  # else only a long surname can be a typo of one (see surname_typo)
+        if len(folded) >= 7:
+            for s in self.surnames:
+                if surname_typo(s, folded):
+                    return True
+        return False
 
     def given_match(self, folded: Sequence[str]) -> bool:
         if not folded or not self.givens:
@@ -418,64 +439,92 @@ def _cluster(cands: Sequence[_Cand]) -> list[_P]:
     return persons
 
 
-def _title(tok: Tok, lists: NameLists) -> bool:
+def _title(word: str, lists: NameLists) -> bool:
     """An honorific or role noun, as written before a surname ("Dr.", "President")."""
-    low = tok.low.rstrip(".")
+    low = word.casefold().rstrip(".")
     return low in lists.honorifics or low in lists.role_class
 
 
+class _SurnameOwners:
+    """The people whose surname (or a typo of it, `surname_typo`) a folded word is,
+    remembered until some person gains a surname form.
+
+    Most words name nobody; the set of all surnames and of the (first three, last two
+    letters) that a typo must share with a long surname answer those without asking every
+    person."""
+
+    def __init__(self, persons: Sequence[_P]) -> None:
+        self.persons = persons
+        self.changed()
+
+    def changed(self) -> None:
+        surnames = [s for p in self.persons for s in p.surnames]
+        self.exact = set(surnames)
+        self.typo_keys = {(s[:3], s[-2:]) for s in surnames if len(s) >= 7}
+        self.memo: dict[str, list[int]] = {}
+
+    def __call__(self, folded: str) -> list[int]:
+        owners = self.memo.get(folded)
+        if owners is None:
+            if folded in self.exact or (
+                len(folded) >= 7 and (folded[:3], folded[-2:]) in self.typo_keys
+            ):
+                owners = [n for n, p in enumerate(self.persons) if p.surname_match(folded)]
+            else:
+                owners = []
+            self.memo[folded] = owners
+        return owners
+
+
 def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> None:
-    """Record every written form of the known people, left to right."""
-    toks = doc.toks
+    """Record every written form of the known people, left to right (from the columns)."""
+    cols = doc.toks.cols
+    text_of, paras = cols.words, cols.paras
     last_seen: dict[int, int] = {}
-    # the people whose surname a folded word matches, until some person gains a surname form
-    owners_of: dict[str, list[int]] = {}
+    owners_of = _SurnameOwners(persons)
     for seg, run_a, _run_b in segments:
-        words = [x for x in seg if toks[x].low not in lists.particles]
+        words = [x for x in seg if text_of[x].casefold() not in lists.particles]
         k = 0
         while k < len(words):
             x = words[k]
-            folded = fold_name(toks[x].text)
-            sentence_start = x == 0 or x in doc.sentence_firsts
-            if len(words) == 1 and sentence_start and doc.lower_word(toks[x].low):
-                owners = []  # "Rice exports fell" where the text also writes "rice"
-            elif folded in owners_of:
-                owners = owners_of[folded]
-            else:
-                owners = [n for n, p in enumerate(persons) if p.surname_match(folded)]
-                owners_of[folded] = owners
+            folded = fold_name(text_of[x])
+            owners = owners_of(folded)
             if not owners:
                 k += 1
+                continue
+            sentence_start = x == 0 or x in doc.sentence_firsts
+            if len(words) == 1 and sentence_start and doc.lower_word(text_of[x].casefold()):
+                k += 1  # "Rice exports fell" where the text also writes "rice"
                 continue
             head = k
             givens = {g for n in owners for g in persons[n].givens}
             while head > 0 and (
-                (prev := fold_name(toks[words[head - 1]].text)) in lists.given
+                (prev := fold_name(text_of[words[head - 1]])) in lists.given
                 or prev in givens
-                or (len(toks[words[head - 1]].text) == 1 and head > 1)  # "George W. Bush"
+                or (len(text_of[words[head - 1]]) == 1 and head > 1)  # "George W. Bush"
             ):
                 head -= 1
-            while head < k and len(toks[words[head]].text) == 1:
+            while head < k and len(text_of[words[head]]) == 1:
                 head += 1  # an initial with no given name before it
-            given = tuple(fold_name(toks[w].text) for w in words[head:k])
+            given = tuple(fold_name(text_of[w]) for w in words[head:k])
             first_tok = words[head]
             # surname-first names: "Xi Jinping" - the given name follows
             if persons[owners[0]].surname_first and k + 1 < len(words):
-                given = (fold_name(toks[words[k + 1]].text),)
+                given = (fold_name(text_of[words[k + 1]]),)
             if given:
                 fitting = [n for n in owners if persons[n].givens and persons[n].given_match(given)]
                 fitting = fitting or [n for n in owners if not persons[n].givens]
                 if not fitting:
                     k += 1
                     continue  # another person who shares the surname
-            elif k > 0 and words[k - 1] == x - 1 and toks[x].para not in doc.headline_paras:
+            elif k > 0 and words[k - 1] == x - 1 and paras[x] not in doc.headline_paras:
                 k += 1
                 continue  # "Unknown Surname": perhaps someone else of that name
             else:
                 fitting = owners
             if len(fitting) > 1:
                 pos, chosen = max((last_seen.get(n, -1), n) for n in fitting)
-                if pos < 0 or toks[x].para - toks[pos].para > 1:
+                if pos < 0 or paras[x] - paras[pos] > 1:
                     k += 1
                     continue
             else:
@@ -483,24 +532,24 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             surname_first = persons[chosen].surname_first and bool(given) and head == k
             last_tok = words[k + 1] if surname_first else x
             start_tok = first_tok
-            if not given and first_tok - 1 >= run_a and _title(toks[first_tok - 1], lists):
+            if not given and first_tok - 1 >= run_a and _title(text_of[first_tok - 1], lists):
                 start_tok = first_tok - 1  # "President Tokayev", "Expert Kazantsev"
             while (
                 start_tok > 0
-                and toks[start_tok - 1].low in lists.particles
-                and doc.gap(start_tok) == " "
-                and toks[start_tok - 1].sent == toks[start_tok].sent
+                and text_of[start_tok - 1].casefold() in lists.particles
+                and cols.gaps[start_tok] == " "
+                and cols.sents[start_tok - 1] == cols.sents[start_tok]
             ):
                 start_tok -= 1  # "von der Leyen"
-            start = toks[start_tok].start
-            end = toks[last_tok].end
-            tok = toks[start_tok]
-            persons[chosen].mentions.append(
-                _Ment(start, end, tok.para, tok.quote, tok.skip, "name", first_tok, bool(given))
-            )
+            mention = _Ment(
+                cols.starts[start_tok], cols.ends[last_tok], paras[start_tok],
+                cols.quote[start_tok], cols.skip[start_tok], "name", first_tok, bool(given),
+                cols.sents[start_tok],
+            )  # fmt: skip
+            persons[chosen].mentions.append(mention)
             if folded not in persons[chosen].surnames:
                 persons[chosen].surnames.append(folded)
-                owners_of.clear()
+                owners_of.changed()
             last_seen[chosen] = last_tok
             k = words.index(last_tok) + 1 if last_tok in words else k + 1
 
@@ -552,6 +601,7 @@ def _descriptions(
     """Definite descriptions of one person: "the president", "the new Kazakh leader"."""
     taken = [(r.start, r.end) for p in persons for r in p.roles]
     taken += [(m.start, m.end) for p in persons for m in p.mentions]
+    overlaps_taken = _overlap_test(taken)
     out = []
     pattern = lists.description_ascii if doc.ascii else lists.description
     for match in pattern.finditer(doc.text):
@@ -566,7 +616,7 @@ def _descriptions(
         det = doc.text[start : match.end("det")] if match.group("det") is not None else ""
         if det.lower() in ("his", "her") and noun != "counterpart":
             continue
-        if any(start < e and s < end for s, e in taken) or doc.in_skip(start, end):
+        if overlaps_taken(start, end) or doc.in_skip(start, end):
             continue
         country = None
         if match.group("poss") is not None:  # "X's": the possessor is a country
@@ -580,16 +630,30 @@ def _descriptions(
         if any(m.endswith(("'s", "’s")) for m in mods):
             continue
         cls = role_noun(noun, lists) or "neutral"
-        tok = doc.toks[tok_at(doc, start)]
+        para = doc.toks.cols.paras[tok_at(doc, start)]
         out.append(
             _Desc(
                 start, end, noun.removeprefix("ex-"), cls,
                 noun.startswith("ex-") or any(is_former(m, lists) for m in mods),
                 next((m for m in mods if m in lists.ordinals), None),
-                bool(set(mods) & lists.current), country, tok.para, doc.quote_of(start),
+                bool(set(mods) & lists.current), country, para, doc.quote_of(start),
             )
         )  # fmt: skip
     return out
+
+
+def _overlap_test(spans: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether [start, end) overlaps one of `spans`: the spans are sorted once,
+    then the ones starting before `end` are found by bisect and the furthest end among them
+    (a running maximum) is compared with `start`, instead of a scan of all per question."""
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    reach = list(accumulate((e for _, e in ordered), max, initial=-1))
+
+    def overlaps(start: int, end: int) -> bool:
+        return reach[bisect_left(starts, end)] > start
+
+    return overlaps
 
 
 _OFFICE = ("head", "government")
@@ -663,16 +727,12 @@ def _attach_or_office(
 def _antecedent(doc: Doc, d: _Desc, persons: Sequence[_P], generic: frozenset[str]) -> _P | None:
     """The person a description refers to: the most recent fitting one named in an earlier
     sentence (of the narrative, or of the same quotation), within a few paragraphs."""
-
-    def sent(pos: int) -> int:
-        return doc.toks[tok_at(doc, pos)].sent
-
-    d_sent = sent(d.start)
+    d_sent = doc.sentence_at(d.start)
     scored = []
     for p in persons:
         seen = [
             m for m in p.mentions
-            if sent(m.start) < d_sent and (m.quote < 0 or m.quote == d.quote)
+            if m.sent < d_sent and (m.quote < 0 or m.quote == d.quote)
             and d.para - m.para <= PARA_WINDOW and not (m.skip and m.kind == "name")
         ]  # fmt: skip
         if not seen:
@@ -690,7 +750,8 @@ def _antecedent(doc: Doc, d: _Desc, persons: Sequence[_P], generic: frozenset[st
 
 
 def _attach(doc: Doc, lists: NameLists, p: _P, d: _Desc) -> None:
-    p.mentions.append(_Ment(d.start, d.end, d.para, d.quote, False, "desc"))
+    sent = doc.sentence_at(d.start)
+    p.mentions.append(_Ment(d.start, d.end, d.para, d.quote, False, "desc", sent=sent))
     p.mentions.sort(key=lambda m: m.start)
     words = doc.text[d.start : d.end].split()
     first = words[0].casefold()
@@ -717,13 +778,11 @@ def _canonical(doc: Doc, p: _P) -> tuple[str, str]:
         words = first_desc.split()
         label = " ".join(words[1:]) if words[0].casefold() in ("the", "his", "her") else first_desc
         return label[:1].upper() + label[1:], f"office:{noun}:{country}"
-    full = [doc.text[doc.toks[m.tok].start : m.end] for m in names if m.full]
-    if full:
-        counts = Counter(full)
-        name = max(counts, key=lambda s: (counts[s], -full.index(s)))
-    else:
-        counts = Counter(doc.text[doc.toks[m.tok].start : m.end] for m in names)
-        name = max(counts, key=lambda s: counts[s])
+    starts = doc.toks.cols.starts
+    forms = [doc.text[starts[m.tok] : m.end] for m in names if m.full]  # full names first
+    if not forms:
+        forms = [doc.text[starts[m.tok] : m.end] for m in names]
+    name = max(forms, key=forms.count)  # the most frequent; on a tie, the first written
     words = name.split()
     if p.surname_first or len(words) == 1:
         key = fold_name(name)

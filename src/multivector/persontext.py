@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, pairwise
 from operator import itemgetter
 
 from .personnames import NameLists
@@ -22,9 +22,18 @@ from .text import paragraph_spans, sentence_spans
 # An abbreviation ("U.S.": letter-dot pairs, two or more) or a word with inner hyphens and
 # apostrophes. Written to open with a character class (the letter or digit both start with),
 # which the engine uses to skip the spaces and punctuation in between at C speed; one group,
-# for re.split.
-_TOKEN = re.compile(r"([^\W_](?:(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|[^\W_]*(?:[-'’][^\W_]+)*))")
-_TOKEN_ASCII = re.compile(_TOKEN.pattern, re.ASCII)
+# for re.split. The branch for the common case (a second letter or digit) is tried first:
+# an abbreviation needs a dot there. The quantifiers are possessive: nothing after them
+# could match what they gave back, so the engine need not keep backtracking points.
+_TOKEN = re.compile(
+    r"([^\W_](?:[^\W_]++(?:[-'’][^\W_]++)*+|(?<=[^\W\d_])\.(?:[^\W\d_]\.)+|(?:[-'’][^\W_]++)*+))"
+)
+# The same pattern for plain-ASCII texts: there [^\W_] is [a-zA-Z0-9] and [^\W\d_] is
+# [a-zA-Z], and ranges are tested from a bitmap, without a category lookup per character.
+_TOKEN_ASCII = re.compile(
+    r"([a-zA-Z0-9](?:[a-zA-Z0-9]++(?:[-'’][a-zA-Z0-9]++)*+|(?<=[a-zA-Z])\.(?:[a-zA-Z]\.)+"
+    r"|(?:[-'’][a-zA-Z0-9]++)*+))"
+)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 _APOSTROPHE_S = re.compile(r"['’]s")
@@ -56,18 +65,19 @@ class Tok:
 @dataclass
 class Columns:
     """Per-token columns of an article, each built for all tokens at C speed (slices, maps,
-    bisect), from which a `Tok` is assembled only when a rule looks at that token."""
+    bisect). The rules read them directly (`words[i].casefold()` standing for `Tok.low`);
+    a `Tok` is assembled from them only where a rule wants the whole token."""
 
     starts: list[int]
     ends: list[int]
     words: list[str]
     gaps: list[str]  # gaps[i]: the text between token i - 1 and token i
     poss: set[int]
-    sent_starts: list[int]
-    para_starts: list[int]
+    sents: list[int]  # sentence number (-1 before the first sentence)
+    paras: list[int]  # paragraph number (-1 before the first paragraph)
+    para_firsts: list[int]  # each paragraph's first token
     quote: list[int]
-    actors: list[str | None]
-    masked: list[bool]
+    actors: list[str | None]  # None: the token is outside every actor mention
     skip: list[bool]
 
 
@@ -97,8 +107,8 @@ class Tokens(dict[int, Tok]):
         start, word = c.starts[i], c.words[i]
         tok = Tok(
             start, c.ends[i], word, word.casefold(), word[0].isupper(), i in c.poss,
-            bisect_right(c.sent_starts, start) - 1, bisect_right(c.para_starts, start) - 1,
-            c.quote[i], c.actors[i], c.masked[i], c.skip[i], i,
+            c.sents[i], c.paras[i],
+            c.quote[i], c.actors[i], c.actors[i] is not None, c.skip[i], i,
         )  # fmt: skip
         self[i] = tok
         return tok
@@ -109,7 +119,6 @@ class Doc:
     text: str
     toks: Tokens
     headline_paras: frozenset[int]
-    words: set[str]
     capitals: list[int]  # indices of the capitalised tokens
     sentence_firsts: frozenset[int]  # i such that tokens i - 1 and i are in two sentences
     first_tokens: list[int]  # the same, sorted (with repeats)
@@ -120,6 +129,10 @@ class Doc:
     mention_starts: list[int] = field(default_factory=list)
     ascii: bool = False  # see plain_ascii
     starts: list[int] = field(default_factory=list)
+
+    def sentence_at(self, pos: int) -> int:
+        """Sentence of the token holding (or last starting before) character `pos`."""
+        return self.toks.cols.sents[tok_at(self, pos)]
 
     def gap(self, i: int) -> str:
         """Text between token i - 1 and token i ("" before the first token)."""
@@ -132,7 +145,12 @@ class Doc:
 
     def lower_word(self, word: str) -> bool:
         """The text writes `word` as a token starting in lower case ("rice", not "Rice")."""
-        return word in self.words and word[0].islower()
+        return word[0].islower() and word in self.words
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """The token texts, as a set; built on the first question: most names need none."""
+        return frozenset(self.toks.cols.words)
 
     def actors_in(self, start: int, end: int) -> list[str]:
         """ISO3 codes of the country-like mentions inside [start, end), in text order."""
@@ -157,12 +175,20 @@ class Doc:
 
 
 def _quote_spans(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Quoted passages per paragraph; an unclosed quote runs to the paragraph's end."""
+    """Quoted passages per paragraph; an unclosed quote runs to the paragraph's end.
+
+    The marks are found in one scan of the text; a paragraph without any is skipped."""
     spans: list[tuple[int, int]] = []
+    marks = [match.start() for match in _QUOTE_MARK.finditer(text)]
+    if not marks:
+        return spans
     for p_start, p_end in paragraphs:
+        lo, hi = bisect_left(marks, p_start), bisect_left(marks, p_end)
+        if lo == hi:
+            continue
         open_at: int | None = None
-        for match in _QUOTE_MARK.finditer(text, p_start, p_end):
-            pos, mark = match.start(), match.group()
+        for pos in marks[lo:hi]:
+            mark = text[pos]
             before = text[pos - 1] if pos > p_start else " "
             after = text[pos + 1] if pos + 1 < p_end else " "
             opening = mark in "“«„" or (
@@ -186,7 +212,7 @@ def _headline(text: str, words: Sequence[str], last_end: int) -> bool:
     long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
     if len(long_words) < 3:
         return False
-    share = sum(w[0].isupper() for w in long_words) / len(long_words)
+    share = sum(map(str.isupper, map(itemgetter(0), long_words))) / len(long_words)
     ends_sentence = text[last_end : last_end + 1] == "."
     return share >= (0.9 if ends_sentence else 0.6)
 
@@ -212,21 +238,22 @@ def _cover(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[int]
 
 def _actors(
     starts: Sequence[int], ends: Sequence[int], ordered: Sequence[Mention]
-) -> tuple[list[str | None], list[bool]]:
+) -> list[str | None]:
     """For each token, the actor of the mention it overlaps (the first one, in start order,
-    that ends after the token starts), else None, and whether there is one; filled mention
-    by mention with bisect."""
-    out: list[str | None] = [None] * len(starts)
-    masked = [False] * len(starts)
+    that ends after the token starts), else None; filled mention by mention with bisect."""
+    n = len(starts)
+    out: list[str | None] = [None] * n
     reach = 0
     for m in ordered:
-        lo = max(bisect_left(starts, reach), bisect_right(ends, m.start))
-        hi = bisect_left(starts, m.end)
+        lo = bisect_right(ends, m.start)  # the first token ending after the mention starts,
+        if lo < n and starts[lo] < reach:  # or after an earlier, overlapping mention's end
+            lo = bisect_left(starts, reach)
+        hi = bisect_left(starts, m.end, lo)
         if lo < hi:
             out[lo:hi] = [m.actor] * (hi - lo)
-            masked[lo:hi] = [True] * (hi - lo)
-        reach = max(reach, m.end)
-    return out, masked
+        if m.end > reach:
+            reach = m.end
+    return out
 
 
 def _covered(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[bool]:
@@ -242,6 +269,8 @@ def plain_ascii(text: str) -> bool:
     """Whether every letter, digit and space of the text is ASCII (quotes and dashes may not
     be). On such a text a pattern compiled with re.ASCII matches exactly as its Unicode
     version does (\\w, \\d, \\s and \\b agree on ASCII), and runs a fifth faster."""
+    if text.isascii():
+        return True  # the common case, answered in C without a scan for the other characters
     return not any(ch.isalnum() or ch.isspace() for ch in set(_NON_ASCII.findall(text)))
 
 
@@ -274,13 +303,21 @@ def _possessives(
     return poss
 
 
+def _numbers(firsts: Sequence[int], n: int) -> list[int]:
+    """For each of n tokens, the number of the last group (sentence, paragraph) whose first
+    token (`firsts`, sorted) is at or before it, -1 if none; filled group by group."""
+    out = [-1] * n
+    for k, (lo, hi) in enumerate(pairwise([*firsts, n])):
+        out[lo:hi] = [k] * (hi - lo)
+    return out
+
+
 def _headline_paras(text: str, cols: Columns, firsts: Sequence[int]) -> frozenset[int]:
     """Paragraphs written as headlines: one sentence of title-case words. Only the words of
     one-sentence paragraphs (no sentence's first token after their first) are looked at."""
     out = set()
-    starts = cols.starts
-    bounds = [bisect_left(starts, s) for s in cols.para_starts] + [len(starts)]
-    for para in range(len(cols.para_starts)):
+    bounds = [*cols.para_firsts, len(cols.starts)]
+    for para in range(len(cols.para_firsts)):
         lo, hi = bounds[para], bounds[para + 1]
         one_sentence = lo < hi and bisect_right(firsts, lo) == bisect_right(firsts, hi - 1)
         if one_sentence and _headline(text, cols.words[lo:hi], cols.ends[hi - 1]):
@@ -301,26 +338,26 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
     poss = _possessives(text, starts, ends, words, gaps)
     quotes = _quote_spans(text, paragraphs)
     skips = sorted((int(s), int(e)) for s, e in skip)
-    actors, masked = _actors(starts, ends, ordered)
+    actors = _actors(starts, ends, ordered)
+    firsts = [bisect_left(starts, s) for s, _ in sentence_spans(text)]  # each one's first token
+    para_firsts = [bisect_left(starts, s) for s, _ in paragraphs]
     cols = Columns(
         starts=starts,
         ends=ends,
         words=words,
         gaps=gaps,
         poss=poss,
-        sent_starts=[s for s, _ in sentence_spans(text)],
-        para_starts=[s for s, _ in paragraphs],
+        sents=_numbers(firsts, len(starts)),
+        paras=_numbers(para_firsts, len(starts)),
+        para_firsts=para_firsts,
         quote=_cover(starts, quotes),
         actors=actors,
-        masked=masked,
         skip=_covered(starts, _merge_spans(skips)),
     )
-    firsts = [bisect_left(starts, s) for s in cols.sent_starts]  # each sentence's first token
     return Doc(
         text=text,
         toks=Tokens(cols),
         headline_paras=_headline_paras(text, cols, firsts),
-        words=set(words),
         capitals=list(compress(count(), map(str.isupper, map(itemgetter(0), words)))),
         sentence_firsts=frozenset(firsts),
         first_tokens=firsts,
@@ -356,12 +393,16 @@ def role_noun(low: str, lists: NameLists) -> str | None:
     return None
 
 
-def is_mod(tok: Tok, lists: NameLists) -> bool:
+def is_mod(cols: Columns, x: int, lists: NameLists) -> bool:
+    """Token x may modify a role noun: a modifier, "ex-...", a capitalised content word or
+    an actor ("Kazakh")."""
+    word = cols.words[x]
+    low = word.casefold()
     return (
-        tok.low in lists.modifiers
-        or tok.low.startswith("ex-")
-        or (tok.cap and tok.low not in lists.function_words and tok.low not in lists.time_words)
-        or tok.masked
+        low in lists.modifiers
+        or low.startswith("ex-")
+        or (word[0].isupper() and low not in lists.function_words and low not in lists.time_words)
+        or cols.actors[x] is not None
     )
 
 
@@ -397,44 +438,48 @@ class Role:
     alias: bool = False  # "the leader of X, Name": the phrase also names the person
 
 
-def _head_noun(toks: Tokens, lists: NameLists, a: int, b: int) -> int | None:
-    """The role noun of tokens a..b: the first one before any "of/at/for", skipping nouns
-    that are also modifiers ("chief researcher", "Deputy Director General")."""
+def _head_noun(low: Mapping[int, str], lists: NameLists, a: int, b: int) -> int | None:
+    """The role noun of tokens a..b (`low`: their casefolded words): the first one before any
+    "of/at/for", skipping nouns that are also modifiers ("chief researcher", "Deputy Director
+    General")."""
     nouns = []
     for i in range(a, b + 1):
-        if toks[i].low in CHAIN_WORDS:
+        if low[i] in CHAIN_WORDS:
             break
-        if role_noun(toks[i].low, lists):
+        if role_noun(low[i], lists):
             nouns.append(i)
     if not nouns:
-        return next((i for i in range(a, b + 1) if role_noun(toks[i].low, lists)), None)
-    return next((i for i in nouns if toks[i].low not in lists.modifiers), nouns[0])
+        return next((i for i in range(a, b + 1) if role_noun(low[i], lists)), None)
+    return next((i for i in nouns if low[i] not in lists.modifiers), nouns[0])
 
 
 def make_role(doc: Doc, lists: NameLists, a: int, b: int) -> Role | None:
-    """A role from tokens a..b: strip determiners and dangling words, find its noun."""
-    toks = doc.toks
-    while a <= b and toks[a].low in DETERMINERS:
+    """A role from tokens a..b: strip determiners and dangling words, find its noun.
+
+    Reads the casefolded words of a..b once, from the columns, not as `Tok`s."""
+    cols = doc.toks.cols
+    low = dict(enumerate(map(str.casefold, cols.words[a : b + 1]), a))
+    while a <= b and low[a] in DETERMINERS:
         a += 1
-    while b >= a and (toks[b].low in CHAIN_WORDS or toks[b].low in DETERMINERS):
+    while b >= a and (low[b] in CHAIN_WORDS or low[b] in DETERMINERS):
         b -= 1
     if a > b:
         return None
-    noun_i = _head_noun(toks, lists, a, b)
+    noun_i = _head_noun(low, lists, a, b)
     if noun_i is None:
         return None
-    noun = toks[noun_i].low
+    noun = low[noun_i]
     cls = role_noun(noun, lists) or "neutral"
-    lows = {toks[x].low for x in range(a, b + 1)}
-    if noun == "head" and noun_i + 1 < b and toks[noun_i + 1].low == "of":
-        rest = {toks[x].low for x in range(noun_i + 2, min(noun_i + 4, b + 1))}
+    lows = {low[x] for x in range(a, b + 1)}
+    if noun == "head" and noun_i + 1 < b and low[noun_i + 1] == "of":
+        rest = {low[x] for x in range(noun_i + 2, min(noun_i + 4, b + 1))}
         cls = "head" if rest & lists.head_of else cls  # "head of state", "head of the country"
     if cls == "neutral" and lows & lists.affiliation:
         cls = "expert"
-    mods = [toks[x].low for x in range(a, noun_i)]
+    mods = [low[x] for x in range(a, noun_i)]
     former = noun.startswith("ex-") or any(m in lists.former or m.startswith("ex-") for m in mods)
     ordinal = next((m for m in mods if m in lists.ordinals), None)
-    start, end = toks[a].start, close_bracket(doc, toks[a].start, toks[b].end)
+    start, end = cols.starts[a], close_bracket(doc, cols.starts[a], cols.ends[b])
     before = doc.mention_ending.get(start - 1)
     if before is not None and doc.text[start - 1] == " ":
         start = before.start  # "U.S. President" where the tokenizer split "U.S."
@@ -457,26 +502,31 @@ def chain_before(
 ) -> list[Role]:
     """Role phrases written right before the name in tokens i..last ("Deputy Director of X,
     Doctor of Y Name"). Across a comma only as an apposition: "the head of X, Name, said"."""
-    toks = doc.toks
+    # read from the columns: the walk back mostly stops at the first word ("said", "and")
+    cols = doc.toks.cols
+    sents, words, sent = cols.sents, cols.words, cols.sents[i]
     if "," in doc.gap(i):
-        after = doc.text[toks[last].end : toks[last].end + 3]
+        after = doc.text[cols.ends[last] : cols.ends[last] + 3]
         if not (
             any(ch in after for ch in ",.;")
-            or last + 1 >= len(toks)
-            or toks[last + 1].sent != toks[last].sent
+            or last + 1 >= len(words)
+            or sents[last + 1] != sents[last]
         ):
             return []
     j, leftmost = i - 1, None
-    while j >= 0 and toks[j].sent == toks[i].sent and j not in blocked and gap_ok(doc.gap(j + 1)):
-        t = toks[j]
-        if role_noun(t.low, lists) or t.low in lists.honorifics:
+    while j >= 0 and sents[j] == sent and j not in blocked and gap_ok(cols.gaps[j + 1]):
+        word = words[j]
+        low = word.casefold()
+        if role_noun(low, lists) or low in lists.honorifics:
             leftmost = j
-        elif not (
-            is_mod(t, lists)
-            or t.cap
-            or t.low in CHAIN_WORDS
-            or t.low in lists.chain_nouns
-            or t.text.isdigit()
+        elif not (  # is_mod, with `cap` alone enough (it is allowed here in any case)
+            word[0].isupper()
+            or low in lists.modifiers
+            or low.startswith("ex-")
+            or cols.actors[j] is not None
+            or low in CHAIN_WORDS
+            or low in lists.chain_nouns
+            or word.isdigit()
         ):
             break
         j -= 1
@@ -486,8 +536,8 @@ def chain_before(
     while (
         start - 1 >= 0
         and start - 1 not in blocked
-        and toks[start - 1].sent == toks[i].sent
-        and is_mod(toks[start - 1], lists)
+        and sents[start - 1] == sent
+        and is_mod(cols, start - 1, lists)
         and not doc.gap(start).strip()
     ):
         start -= 1
@@ -500,9 +550,9 @@ def chain_before(
             pieces[-1][1] = k
     roles: list[Role] = []
     for a, b in pieces:
-        first = a + (toks[a].low in DETERMINERS)
+        first = a + (words[a].casefold() in DETERMINERS)
         lead = range(first, min(b, first + 3) + 1)
-        if roles and not any(role_noun(toks[x].low, lists) for x in lead):
+        if roles and not any(role_noun(words[x].casefold(), lists) for x in lead):
             prev = roles.pop()
             merged = make_role(doc, lists, tok_at(doc, prev.start), b)
             if merged:
@@ -511,12 +561,12 @@ def chain_before(
         role = make_role(doc, lists, a, b)
         if role:
             roles.append(role)
-    det = start if toks[start].low == "the" else start - 1
-    if roles and "," in doc.gap(i) and det >= 0 and toks[det].low == "the":
+    det = start if words[start].casefold() == "the" else start - 1
+    if roles and "," in doc.gap(i) and det >= 0 and words[det].casefold() == "the":
         final = roles[-1]  # "The leader of X, Name,": the description names the person too
-        text = doc.text[toks[det].start : final.end]
+        text = doc.text[cols.starts[det] : final.end]
         if len(text.split()) <= 6:
-            roles[-1] = replace(final, alias=True, start=toks[det].start, text=text)
+            roles[-1] = replace(final, alias=True, start=cols.starts[det], text=text)
     return roles
 
 
@@ -531,16 +581,17 @@ def read_role(doc: Doc, lists: NameLists, k: int, *, loose: bool) -> Role | None
     `loose` (appositions) runs to the next comma or full stop; otherwise the phrase stops at
     the first word that is neither a name, a role word nor a linking word.
     """
-    toks, n = doc.toks, len(doc.toks)
-    j = k + (k < n and toks[k].low in DETERMINERS)
+    cols = doc.toks.cols  # read from the columns: most places hold no role phrase
+    words, sents, n = cols.words, cols.sents, len(cols.words)
+    j = k + (k < n and words[k].casefold() in DETERMINERS)
     noun = None
     for x in range(j, min(j + 5, n)):
         if (x > j and not gap_ok(doc.gap(x))) or (x > j and "," in doc.gap(x)):
             return None
-        if role_noun(toks[x].low, lists):
+        if role_noun(words[x].casefold(), lists):
             noun = x
             break
-        if not is_mod(toks[x], lists):
+        if not is_mod(cols, x, lists):
             return None
     if noun is None:
         return None
@@ -548,31 +599,27 @@ def read_role(doc: Doc, lists: NameLists, k: int, *, loose: bool) -> Role | None
     limit = min(noun + 30, n - 1)
     while end < limit:
         gap = doc.gap(end + 1)
-        if toks[end + 1].sent != toks[noun].sent or "\n" in gap:
+        if sents[end + 1] != sents[noun] or "\n" in gap:
             break
         if loose:
             if any(ch in gap for ch in ',.;:!?"“”«»'):
                 break
         else:
-            nxt = toks[end + 1]
-            if not gap_ok(gap) or "," in gap or nxt.low in lists.time_words:
+            low = words[end + 1].casefold()
+            if not gap_ok(gap) or "," in gap or low in lists.time_words:
                 break
             if not (
-                nxt.cap
-                or nxt.low in CHAIN_WORDS
-                or role_noun(nxt.low, lists)
-                or nxt.low in lists.modifiers
-                or nxt.low in lists.chain_nouns
+                words[end + 1][0].isupper()
+                or low in CHAIN_WORDS
+                or role_noun(low, lists)
+                or low in lists.modifiers
+                or low in lists.chain_nouns
             ):
                 break
         end += 1
     if loose:
-        after = doc.text[toks[end].end : toks[end].end + 2]
-        if (
-            end + 1 < n
-            and not any(ch in after for ch in ",.;)")
-            and toks[end + 1].sent == toks[noun].sent
-        ):
+        after = doc.text[cols.ends[end] : cols.ends[end] + 2]
+        if end + 1 < n and not any(ch in after for ch in ",.;)") and sents[end + 1] == sents[noun]:
             return None
     return make_role(doc, lists, j, end)
 
@@ -580,21 +627,21 @@ def read_role(doc: Doc, lists: NameLists, k: int, *, loose: bool) -> Role | None
 def predicate_roles(doc: Doc, lists: NameLists, b: int) -> list[Role]:
     """ "X was appointed president of Y", "X, who was the leader of Y", "X ... as the minister"."""
     toks, n, x = doc.toks, len(doc.toks), b + 1
-    if x < n and toks[x].low == "who":
+    words, sents = toks.cols.words, toks.cols.sents  # columns: most names have no predicate
+    if x < n and words[x].casefold() == "who":
         x += 1
     verbs = 0
-    while x < n and toks[x].low in lists.predicate and toks[x].sent == toks[b].sent and verbs < 3:
+    while x < n and words[x].casefold() in lists.predicate and sents[x] == sents[b] and verbs < 3:
         verbs += 1
         x += 1
     roles = []
-    if verbs and x < n and toks[x].sent == toks[b].sent:
+    if verbs and x < n and sents[x] == sents[b]:
         role = read_role(doc, lists, x, loose=False)
         if role:
             roles.append(role)
     # "... as the Minister of Y" later in the same sentence, with no other name in between;
     # the words are searched as a slice of the column (a C-level set test) since most
     # sentences have no "as"
-    words = toks.cols.words
     limit = min(b + 25, n - 1, doc.next_sentence(b))
     if x < limit and not _AS.isdisjoint(words[x:limit]):
         y = next(y for y in range(x, limit) if words[y] in _AS)
