@@ -102,7 +102,7 @@ FocusOpt = Annotated[
     typer.Option(
         "--focus",
         help="ISO 3166 alpha-3 code of the focal country, e.g. KAZ. Without it: the focus of "
-        "the --vectors file, else each article's most mentioned state.",
+        "the --vectors file, else each article's most mentioned state (on a tie, the first).",
     ),
 ]
 VectorsOpt = Annotated[
