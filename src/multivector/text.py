@@ -12,9 +12,15 @@ from typing import Any, NamedTuple
 
 from .config import load_data
 
-_PARAGRAPH = re.compile(r"[^\n]+")
+# A line from its first to its last non-space character (a blank line has none).
+_PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
 # A sentence ends at . ! ? (or …), optionally followed by closing quotes/brackets, then white space.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+# Found in one scan of the text (or range), not per paragraph: a sentence ends only before
+# white space and more text in the same line, which the lookaheads ask for (so an end at a
+# line's end, found by no per-line scan, is not found either). The white space after it is
+# taken too: the next sentence starts after it. Group 1 is the end itself.
+_SENTENCE_END = re.compile(r"([.!?…]+[\"'”’»)\]]*)(?=\s)[^\S\n]*+(?=\S)")
+_LAST_WORD = 40  # characters looked back for the word before a full stop, before a slow walk
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 
 
@@ -36,29 +42,33 @@ def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _paragraph_list(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for match in _PARAGRAPH.finditer(text):
-        start = match.start()
-        chunk = match.group()
-        stripped = chunk.strip()
-        if stripped:
-            lead = len(chunk) - len(chunk.lstrip())
-            spans.append((start + lead, start + lead + len(stripped)))
-    return spans
+    return [match.span() for match in _PARAGRAPH.finditer(text)]
 
 
 def _ends_sentence(text: str, stop: int, after: int) -> bool:
     """Whether the punctuation run ending at `stop` closes a sentence."""
     if text[stop - 1] != ".":
         return True
-    word_start = stop - 1
-    while word_start > 0 and not text[word_start - 1].isspace():
-        word_start -= 1
-    token = text[word_start : stop - 1].lstrip("\"'“‘«(")
-    if token in _abbreviations() or (len(token) == 1 and token.isupper()):
+    if text[after : after + 1].islower():  # (an empty string is not lower case)
         return False
-    nxt = text[after : after + 1]
-    return not (nxt and nxt.islower())
+    token = _word_before(text, stop - 1).lstrip("\"'“‘«(")
+    return not (token in _abbreviations() or (len(token) == 1 and token.isupper()))
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The non-space characters right before `pos` (back to white space or the text's start).
+
+    Split off the last few dozen characters in C; only a longer word needs the walk back."""
+    low = max(pos - _LAST_WORD, 0)
+    window = text[low:pos]
+    if not window or window[-1].isspace():
+        return ""
+    parts = window.rsplit(None, 1)
+    if len(parts) == 2 or low == 0:
+        return parts[-1]
+    while low > 0 and not text[low - 1].isspace():
+        low -= 1
+    return text[low:pos]
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -78,18 +88,17 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     whole = start == 0 and end == len(text)
     paragraphs = _paragraphs(text) if whole else _paragraph_list(text[start:end])
-    for p_start, p_end in paragraphs:
+    ends = [(m.start(), m.end(1), m.end()) for m in _SENTENCE_END.finditer(text, start, end)]
+    k, n = 0, len(ends)
+    for p_start, p_end in paragraphs:  # each end lies in one paragraph, in order
         p_start += start
         p_end += start
         cursor = p_start
-        for match in _SENTENCE_END.finditer(text, p_start, p_end):
-            after = match.end()
-            while after < p_end and text[after].isspace():
-                after += 1
-            if _ends_sentence(
-                text, match.start() + 1 if text[match.start()] == "." else match.end(), after
-            ):
-                spans.append((cursor, match.end()))
+        while k < n and ends[k][0] < p_end:
+            begin, stop, after = ends[k]
+            k += 1
+            if _ends_sentence(text, begin + 1 if text[begin] == "." else stop, after):
+                spans.append((cursor, stop))
                 cursor = after
         if cursor < p_end:
             spans.append((cursor, p_end))
