@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import load_data
-from .text import trie_regex
+from .text import WordStartFinder, trie_regex
 
 _WHO = r"[^,.;:!?\"“”«»()\n]{1,160}?"
 _POSS = r"[^,.;:!?\"“”«»()\n]{1,80}?"
@@ -39,6 +39,7 @@ class QuoteCues:
     object_as_verbs: frozenset[str]
     to_verbs: frozenset[str]
     verb_re: re.Pattern[str]
+    cue_starts: WordStartFinder
     topic_re: re.Pattern[str]
     prefix_re: re.Pattern[str]
     medial_re: re.Pattern[str]
@@ -127,14 +128,19 @@ def _mark_fields(marks: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _verb_fields(verbs: _VerbSets, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Reporting verbs, and the pattern finding any of them in running text."""
+    """Reporting verbs, the pattern finding any of them in running text, and the finder of
+    the word starts where that pattern or a medial cue's verb or "according" may begin (the
+    patterns' own scans try every position). The finder reads the text itself, not a lower-cased
+    copy: an upper-case letter counts as a separator, which only adds candidates."""
+    every = _alternation(verbs.every)
     return {
         "clause_verbs": frozenset(verbs.clause),
         "that_verbs": frozenset(verbs.that),
         "object_verbs": frozenset(verbs.obj),
         "object_as_verbs": frozenset(verbs.obj_as),
         "to_verbs": frozenset(verbs.to),
-        "verb_re": re.compile(rf"(?<![\w-])(?:{_alternation(verbs.every)})(?![\w-])"),
+        "verb_re": re.compile(rf"(?<![\w-])(?:{every})(?![\w-])"),
+        "cue_starts": WordStartFinder.of(f"{every}|(?i:according)"),
         "topic_re": re.compile(
             rf"\s*(?:{_alternation(data['topic_words'])})(?![\w-])", re.IGNORECASE
         ),

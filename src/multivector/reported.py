@@ -4,6 +4,7 @@ that ..."), each with the span where its speaker is named."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 
 from .quotecues import QuoteCues
 from .speakers import QuoteContext, Speaker
-from .text import overlaps
+from .text import matches_at, overlaps
 
 _CONJUNCTION_RE = re.compile(r"(?:and|but|while|as)\b")
 _PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$")
@@ -31,6 +32,7 @@ _PREPOSITION_NEXT_RE = re.compile(
 )
 _THAT_RE = re.compile(r"\s*,?\s*that\b")
 _QUOTE_NEXT_RE = re.compile(r"\s*[\"“«”]")
+_COMMA_RE = re.compile(",")
 
 
 @dataclass(slots=True)
@@ -61,17 +63,43 @@ def _clause_end(text: str, start: int, sent_end: int) -> int:
 def find_indirect(
     text: str, cues: QuoteCues, ctx: QuoteContext, skip: Sequence[Any]
 ) -> list[Indirect]:
-    found: list[Indirect] = []
-    for m in cues.verb_re.finditer(text):
+    starts = cues.cue_starts.starts(text)
+    found = [
+        *_verb_cues(text, cues, ctx, starts),
+        *_prefix_cues(text, cues, ctx),
+        *_medial_cues(text, cues, ctx, starts),
+        *_noun_cues(text, cues, ctx),
+    ]
+    return [c for c in found if c.end - c.start > 3 and not overlaps(c.start, c.end, skip)]
+
+
+def _verb_cues(text: str, cues: QuoteCues, ctx: QuoteContext, starts: list[int]) -> list[Indirect]:
+    """'X said that ...' and kin, the verb found only at the word starts worth a try."""
+    found = []
+    for m in matches_at(cues.verb_re, text, starts):
         cand = _verb_cue(text, m, cues, ctx)
         if cand is not None:
             found.append(cand)
-    for s_start, _s_end in ctx.sentences:  # prefix cues open a sentence
+    return found
+
+
+def _prefix_cues(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Indirect]:
+    """'According to X, ...': prefix cues open a sentence."""
+    found = []
+    for s_start, _s_end in ctx.sentences:
         lead = _CONNECTOR_RE.match(text, s_start)
         pm = cues.prefix_re.match(text, lead.end() if lead else s_start)
         if pm is not None and (cand := _prefix_cue(text, pm, ctx)) is not None:
             found.append(cand)
-    for m in cues.medial_re.finditer(text):
+    return found
+
+
+def _medial_cues(
+    text: str, cues: QuoteCues, ctx: QuoteContext, starts: list[int]
+) -> list[Indirect]:
+    """'<clause>, X said, ...' and '<clause>, according to X, ...'."""
+    found = []
+    for m in matches_at(cues.medial_re, text, _medial_starts(text, starts)):
         s_start, s_end = ctx.sentence_span(m.start())
         if m.start() <= s_start:
             continue
@@ -83,6 +111,25 @@ def find_indirect(
         colon = text.rfind(":", s_start, m.start())
         start = _skip_space(text, colon + 1) if colon >= 0 else s_start
         found.append(Indirect(start, end, cue, m.start(group), m.span(group)))
+    return found
+
+
+def _medial_starts(text: str, starts: list[int]) -> list[int]:
+    """The commas a medial cue may open. Nothing between its two commas is a comma, and its
+    verb or "according" opens a word after the first: so it opens at the last comma before one
+    of `starts` (the word starts where a reporting verb or "according" may begin)."""
+    commas = [m.start() for m in _COMMA_RE.finditer(text)]
+    opening = set()
+    for pos in starts:
+        i = bisect.bisect_left(commas, pos)
+        if i:
+            opening.add(commas[i - 1])
+    return sorted(opening)
+
+
+def _noun_cues(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Indirect]:
+    """'X's statement that ...': the owner of the noun is the speaker."""
+    found = []
     for m in cues.noun_re.finditer(text):
         owner = _OWNER_RE.search(text, max(0, m.start() - 60), m.start())
         if owner is None:
@@ -96,7 +143,7 @@ def find_indirect(
                 end = m.end() + pred.start()
         cue = _POSSESSIVE_LEAD_RE.sub("", m.group()).strip()
         found.append(Indirect(_skip_space(text, m.end()), end, cue, who[0], who))
-    return [c for c in found if c.end - c.start > 3 and not overlaps(c.start, c.end, skip)]
+    return found
 
 
 _OWNER_RE = re.compile(r"(?:\b(?:the|an?)\s+(?:[\w-]+\s+){0,2})?[\w.-]*\w$", re.IGNORECASE)
