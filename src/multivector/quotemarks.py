@@ -71,8 +71,11 @@ def scan_marks(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Direct]:
     an opening mark at a paragraph start continues a quotation left open, and a mark with
     no partner gives a quotation missing its opening or closing mark."""
     pairer = _MarkPairer(text, cues, ctx)
+    single_marks = cues.single
     for match in cues.mark_re.finditer(text):
         pos, mark = match.start(), match.group()
+        if mark in single_marks and _inside_word(text, pos):
+            continue  # an apostrophe (most marks are): `pairer.single` would skip it too
         family = _family(mark, cues)
         single_open = pairer.open_family == "single"
         if (family == "single" or single_open) and pairer.single(pos, mark, family):
@@ -81,6 +84,11 @@ def scan_marks(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Direct]:
     if pairer.open_pos >= 0 and pairer.open_family != "single":
         pairer.found.append(_unclosed(text, pairer.open_pos, ctx))
     return pairer.found
+
+
+def _inside_word(text: str, pos: int) -> bool:
+    """Whether the character at `pos` has a letter or digit on both sides."""
+    return 0 < pos < len(text) - 1 and text[pos - 1].isalnum() and text[pos + 1].isalnum()
 
 
 class _MarkPairer:
@@ -199,8 +207,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
 def count_words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return len(_WORD_RE.findall(text))
 
 
 def attribute_after(

@@ -5,6 +5,7 @@ that ..."), each with the span where its speaker is named."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -158,7 +159,7 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: QuoteContext) -> Indirect | None:
     """A reporting verb with its speaker before it and its reported clause after it."""
-    verb = _SPACES_RE.sub(" ", m.group().lower())
+    verb = _verb_key(m.group())
     s_start, s_end = ctx.sentence_span(m.start())
     after = m.end()
     rest = text[after:s_end]
@@ -183,7 +184,7 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: QuoteContext) -
         cue_end = after + (t.end() if pronoun else 0)
     else:
         t = _THAT_CLAUSE_RE.match(rest)
-        colon = _COLON_CLAUSE_RE.match(rest)
+        colon = _colon_clause(rest) if t is None else None
         if t is not None:
             content = after + t.end()
         elif colon is not None and not _quote_follows(rest[colon.end() :]):
@@ -206,6 +207,20 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: QuoteContext) -
     if t_that := _THAT_RE.match(text[cue_end:content]):
         cue = text[m.start() : cue_end + t_that.end()].strip()
     return Indirect(content, end, cue, m.start(), (s_start, m.start()))
+
+
+@functools.lru_cache(maxsize=256)
+def _verb_key(verb: str) -> str:
+    """A reporting verb as the verb sets spell it: lower case, single spaces."""
+    return _SPACES_RE.sub(" ", verb.lower())
+
+
+def _colon_clause(rest: str) -> re.Match[str] | None:
+    """'said: <clause>' -- the colon within 100 characters (a cheap test first, since the
+    pattern's lazy scan is the slow part)."""
+    if rest.find(":", 0, 101) < 0:
+        return None
+    return _COLON_CLAUSE_RE.match(rest)
 
 
 def _quote_follows(rest: str) -> bool:
