@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ class QuoteCues:
     attr_verb_re: re.Pattern[str]
     naming_re: re.Pattern[str]
     between_re: re.Pattern[str]
+    between_chars: str
     description_re: re.Pattern[str]
     apposition_re: re.Pattern[str]
     unnamed_re: re.Pattern[str]
@@ -198,6 +200,14 @@ def _attribution_fields(
     }
 
 
+def _between_chars(between: Iterable[str]) -> str:
+    """Every character a `between_re` match can hold (its words, lower-case letters, commas,
+    white space): a match starts after the phrase's last other character, so the search for
+    it can skip the rest. White space is all below U+3001."""
+    spaces = (chr(c) for c in range(0x3001) if chr(c).isspace())
+    return "".join(sorted({*"".join(between).lower(), *string.ascii_lowercase, ",", *spaces}))
+
+
 def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> dict[str, Any]:
     """Speaker words (descriptions, unnamed sources, state bodies, pronouns) and the
     thresholds for quotations with no cue."""
@@ -225,6 +235,7 @@ def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> d
             rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",
             re.IGNORECASE,
         ),
+        "between_chars": _between_chars(speakers["between"]),
         "singular_pronouns": frozenset(p.lower() for p in speakers["singular_pronouns"]),
         "plural_pronouns": frozenset(p.lower() for p in speakers["plural_pronouns"]),
         "state_label": str(speakers.get("state_label", "Government of {country}")),

@@ -69,9 +69,9 @@ def find_quotes(
     cues = cues or QuoteCues.load()
     ctx = QuoteContext(text, persons, mentions, cues, focus)
     directs = direct_candidates(text, cues, ctx, skip)
-    ctx.quoted = [
-        (d.open_pos if d.open_pos >= 0 else d.start, max(d.close_pos, d.end) + 1) for d in directs
-    ]
+    ctx.set_quoted(
+        [(d.open_pos if d.open_pos >= 0 else d.start, max(d.close_pos, d.end) + 1) for d in directs]
+    )
     indirect = [
         c
         for c in find_indirect(text, cues, ctx, skip)

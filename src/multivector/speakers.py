@@ -65,6 +65,9 @@ class QuoteContext:
         self.paragraph_starts = [p[0] for p in self.paragraphs]
         self.history: list[tuple[int, Speaker]] = []  # (mention position, speaker)
         self.quoted: list[tuple[int, int]] = []  # direct quote spans (no antecedents inside)
+        self._quoted_starts: list[int] = []  # the union of `quoted`, for bisecting
+        self._quoted_ends: list[int] = []
+        self._named: dict[int, bool] = {}  # by id() of the persons above
         self.focus = focus
 
     # -- positions
@@ -84,8 +87,30 @@ class QuoteContext:
             return (0, len(self.text))
         return self.paragraphs[self.paragraph_of(pos)]
 
+    def _is_named(self, person: Person) -> bool:
+        """`_is_named`, worked out once per person of the text."""
+        named = self._named.get(id(person))
+        if named is None:
+            named = self._named[id(person)] = _is_named(person)
+        return named
+
+    def set_quoted(self, spans: list[tuple[int, int]]) -> None:
+        """The direct quotations' spans; positions inside them are merged into disjoint
+        sorted spans once, so that `in_quote` bisects instead of testing each."""
+        self.quoted = spans
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in sorted(sp for sp in spans if sp[0] < sp[1]):
+            if ends and s <= ends[-1]:
+                ends[-1] = max(ends[-1], e)
+            else:
+                starts.append(s)
+                ends.append(e)
+        self._quoted_starts, self._quoted_ends = starts, ends
+
     def in_quote(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.quoted)
+        i = bisect.bisect_right(self._quoted_starts, pos) - 1
+        return i >= 0 and pos < self._quoted_ends[i]
 
     # -- persons and mentions
     def persons_in(self, start: int, end: int) -> list[tuple[int, int, Person]]:
@@ -133,7 +158,7 @@ class QuoteContext:
         """
         text = self.text
         phrase = text[start:end]
-        tail = self.cues.between_re.search(phrase)
+        tail = self.cues.between_re.search(phrase, len(phrase.rstrip(self.cues.between_chars)))
         if tail is not None and tail.start() > 0:
             end = start + tail.start()
         phrase = text[start:end]
@@ -153,14 +178,14 @@ class QuoteContext:
     def _person_at_head(self, start: int, end: int, anchor: int) -> Speaker | None:
         """A person mention (name or description) ending at the head of the phrase."""
         text = self.text
-        candidates = [c for c in self.persons_in(start, end) if c[1] >= end - 1 and c[0] >= start]
+        inside = [c for c in self.persons_in(start, end) if c[0] >= start]
+        candidates = [c for c in inside if c[1] >= end - 1]
         if not candidates:
-            candidates = [c for c in self.persons_in(start, end) if c[0] >= start]
-            candidates = [c for c in candidates if not text[c[1] : end].strip(" ,’'s")]
+            candidates = [c for c in inside if not text[c[1] : end].strip(" ,’'s")]
         if not candidates:
             return None
         s, e, person = max(candidates, key=lambda c: (c[1], -c[0]))
-        if not _is_named(person):  # a description the persons step left unbound
+        if not self._is_named(person):  # a description the persons step left unbound
             head = text[s:e].split()[-1].lower()
             bound = self.describe(s, e, head, anchor)
             if bound.person_id is not None:
@@ -281,7 +306,7 @@ class QuoteContext:
         surface = self.text[start:end]
         origin = min(anchor, start)
         words = set(re.findall(r"\b[A-Z][\w-]+", surface))
-        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and _is_named(c[2])]
+        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and self._is_named(c[2])]
         for _s, _e, person in reversed(before):
             roles = " ".join(person.roles)
             if (words and words <= set(re.findall(r"\b[A-Z][\w-]+", roles))) or re.search(
@@ -296,7 +321,7 @@ class QuoteContext:
         person mentioned."""
         surface = self.text[start:end]
         origin = min(anchor, start)
-        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and _is_named(c[2])]
+        before = [c for c in self.persons_in(0, origin) if c[1] <= origin and self._is_named(c[2])]
         for _s, _e, person in reversed(before):
             forms = " ".join((*person.roles, *person.aliases, person.name)).lower()
             if re.search(rf"\b{re.escape(head)}\b", forms):
