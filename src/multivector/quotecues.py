@@ -41,6 +41,7 @@ class QuoteCues:
     to_verbs: frozenset[str]
     verb_re: re.Pattern[str]
     cue_starts: WordStartFinder
+    cue_starts_cased: WordStartFinder
     topic_re: re.Pattern[str]
     prefix_re: re.Pattern[str]
     medial_re: re.Pattern[str]
@@ -130,10 +131,11 @@ def _mark_fields(marks: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _verb_fields(verbs: _VerbSets, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Reporting verbs, the pattern finding any of them in running text, and the finder of
-    the word starts where that pattern or a medial cue's verb or "according" may begin (the
-    patterns' own scans try every position). The finder reads the text itself, not a lower-cased
-    copy: an upper-case letter counts as a separator, which only adds candidates."""
+    """Reporting verbs, the pattern finding any of them in running text, and finders of the
+    word starts where that pattern or a medial cue's verb or "according" may begin (the
+    patterns' own scans try every position): one for the `ascii_lower` copy, one for a text
+    that has no such copy (where an upper-case letter counts as a separator too, which only
+    adds candidates)."""
     every = _alternation(verbs.every)
     return {
         "clause_verbs": frozenset(verbs.clause),
@@ -142,7 +144,8 @@ def _verb_fields(verbs: _VerbSets, data: Mapping[str, Any]) -> dict[str, Any]:
         "object_as_verbs": frozenset(verbs.obj_as),
         "to_verbs": frozenset(verbs.to),
         "verb_re": re.compile(rf"(?<![\w-])(?:{every})(?![\w-])"),
-        "cue_starts": WordStartFinder.of(f"{every}|(?i:according)"),
+        "cue_starts": WordStartFinder.of(f"{every}|according"),
+        "cue_starts_cased": WordStartFinder.of(f"{every}|(?i:according)"),
         "topic_re": re.compile(
             rf"\s*(?:{_alternation(data['topic_words'])})(?![\w-])", re.IGNORECASE
         ),

@@ -208,6 +208,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _WORD_RE = re.compile(r"\w+")
+_LOWER_NEXT_RE = re.compile(r"\s*[a-z]")
+_DOUBLE_MARK_RE = re.compile(r"[\"“”«»]")
+_HEAD_END_RE = re.compile(r",|\s(?:of|from|at|for|with|who|in)\s")
+_DETERMINER_RE = re.compile(r"(?:the|an?|one|his|her)\b", re.I)
+_CUE_END_RE = re.compile(r"[,:]\s*$")
 
 
 def count_words(text: str) -> int:
@@ -230,15 +235,15 @@ def attribute_after(
     seg = text[start:limit]
     if seg.startswith(","):  # '"...", he said' - the comma outside the marks
         seg, start = seg[1:], start + 1
-    if text[q.close_pos - 1 : q.close_pos] == "." and not re.match(r"\s*[a-z]", seg):
+    if text[q.close_pos - 1 : q.close_pos] == "." and not _LOWER_NEXT_RE.match(seg):
         return None  # '..." She added ...' starts a new sentence
-    nxt = re.search(r"[\"“”«»]", seg)
+    nxt = _DOUBLE_MARK_RE.search(seg)
     if nxt is not None:
         seg = seg[: nxt.start()]
     inv = cues.after_inverted_re.match(seg)
     if inv is not None and _looks_like_speaker(inv.group("who")):
         # 'said Greta Lindqvist of the group X': the speaker heads the phrase
-        head = re.search(r",|\s(?:of|from|at|for|with|who|in)\s", inv.group("who"))
+        head = _HEAD_END_RE.search(inv.group("who"))
         w_end = inv.start("who") + head.start() if head else inv.end("who")
         return (start + inv.start("who"), start + w_end), inv.group("verb")
     fwd = cues.after_re.match(seg)
@@ -249,7 +254,7 @@ def attribute_after(
 
 def _looks_like_speaker(who: str) -> bool:
     w = who.strip()
-    return bool(w) and (w[0].isupper() or bool(re.match(r"(?:the|an?|one|his|her)\b", w, re.I)))
+    return bool(w) and (w[0].isupper() or bool(_DETERMINER_RE.match(w)))
 
 
 def attribute_before(
@@ -263,7 +268,7 @@ def attribute_before(
     naming = cues.naming_re.search(seg)
     if naming is not None and not q.single:  # 'X called the deal "a turning point"'
         return (s_start, s_start + naming.start()), naming.group("verb")
-    if not re.search(r"[,:]\s*$", seg):
+    if not _CUE_END_RE.search(seg):
         return None
     prefix = None
     for found in cues.prefix_re.finditer(seg):

@@ -13,7 +13,7 @@ from typing import Any
 
 from .quotecues import QuoteCues
 from .speakers import QuoteContext, Speaker
-from .text import matches_at, overlaps
+from .text import ascii_lower, matches_at, overlaps
 
 _CONJUNCTION_RE = re.compile(r"(?:and|but|while|as)\b")
 _PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$")
@@ -34,6 +34,9 @@ _PREPOSITION_NEXT_RE = re.compile(
 _THAT_RE = re.compile(r"\s*,?\s*that\b")
 _QUOTE_NEXT_RE = re.compile(r"\s*[\"“«”]")
 _COMMA_RE = re.compile(",")
+_QUOTE_MARK_RE = re.compile(r"[\"“”«»]")
+_STOP_RE = re.compile(r"[:;]")
+_LEAD_RE = re.compile(r"(?:and|but|so|therefore|thus|however|yet)?,?", re.I)
 
 
 @dataclass(slots=True)
@@ -64,7 +67,7 @@ def _clause_end(text: str, start: int, sent_end: int) -> int:
 def find_indirect(
     text: str, cues: QuoteCues, ctx: QuoteContext, skip: Sequence[Any]
 ) -> list[Indirect]:
-    starts = cues.cue_starts.starts(text)
+    starts = _cue_starts(text, cues)
     found = [
         *_verb_cues(text, cues, ctx, starts),
         *_prefix_cues(text, cues, ctx),
@@ -72,6 +75,14 @@ def find_indirect(
         *_noun_cues(text, cues, ctx),
     ]
     return [c for c in found if c.end - c.start > 3 and not overlaps(c.start, c.end, skip)]
+
+
+def _cue_starts(text: str, cues: QuoteCues) -> list[int]:
+    """The word starts where a reporting verb or "according" may begin (a superset)."""
+    lowered = ascii_lower(text)
+    if lowered is None:
+        return cues.cue_starts_cased.starts(text)
+    return cues.cue_starts.starts(lowered)
 
 
 def _verb_cues(text: str, cues: QuoteCues, ctx: QuoteContext, starts: list[int]) -> list[Indirect]:
@@ -247,13 +258,13 @@ def _trailing(
     comma = text.rfind(",", s_start, m.start())
     if comma < 0 or comma - s_start < 10:
         return None
-    if re.search(r"[\"“”«»]", text[comma : m.start()]):
+    if _QUOTE_MARK_RE.search(text, comma, m.start()):
         return None  # "...," X said: a direct quotation's attribution
     who = (comma + 1, m.start())
     if len(text[who[0] : who[1]].split()) > 6:
         return None
     prefix = cues.prefix_re.match(text, s_start)
-    if (prefix is not None and prefix.end() > comma) or re.search(r"[:;]", text[s_start:comma]):
+    if (prefix is not None and prefix.end() > comma) or _STOP_RE.search(text, s_start, comma):
         return None  # 'According to him, the government hopes ...' is no clause of its own
     return Indirect(s_start, comma, verb, m.start(), who)
 
@@ -265,7 +276,7 @@ def _prefix_cue(text: str, m: re.Match[str], ctx: QuoteContext) -> Indirect | No
     who = m.span(who_group)
     lead = text[s_start : m.start()].strip()
     cue = text[m.start() : m.end()].rstrip(" ,")
-    if lead and not re.fullmatch(r"(?:and|but|so|therefore|thus|however|yet)?,?", lead, re.I):
+    if lead and not _LEAD_RE.fullmatch(lead):
         return None  # mid-sentence: handled as a medial cue
     content = _skip_space(text, m.end())
     apposition = ctx.cues.apposition_re.match(text, content, s_end)
