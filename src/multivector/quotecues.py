@@ -52,6 +52,7 @@ class QuoteCues:
     naming_re: re.Pattern[str]
     between_re: re.Pattern[str]
     between_chars: str
+    between_ends: tuple[str, ...]
     description_re: re.Pattern[str]
     apposition_re: re.Pattern[str]
     unnamed_re: re.Pattern[str]
@@ -203,12 +204,16 @@ def _attribution_fields(
     }
 
 
+# White space (all of it is below U+3001) and the comma: what separates the words of a
+# `between_re` match.
+SEPARATORS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + ","
+
+
 def _between_chars(between: Iterable[str]) -> str:
-    """Every character a `between_re` match can hold (its words, lower-case letters, commas,
-    white space): a match starts after the phrase's last other character, so the search for
-    it can skip the rest. White space is all below U+3001."""
-    spaces = (chr(c) for c in range(0x3001) if chr(c).isspace())
-    return "".join(sorted({*"".join(between).lower(), *string.ascii_lowercase, ",", *spaces}))
+    """Every character a `between_re` match can hold (its words, lower-case letters, the
+    separators): a match starts after the phrase's last other character, so the search for
+    it can skip the rest."""
+    return "".join(sorted({*"".join(between).lower(), *string.ascii_lowercase, *SEPARATORS}))
 
 
 def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,6 +244,7 @@ def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> d
             re.IGNORECASE,
         ),
         "between_chars": _between_chars(speakers["between"]),
+        "between_ends": tuple(sorted({b.split()[-1] for b in speakers["between"]} | {"ly"})),
         "singular_pronouns": frozenset(p.lower() for p in speakers["singular_pronouns"]),
         "plural_pronouns": frozenset(p.lower() for p in speakers["plural_pronouns"]),
         "state_label": str(speakers.get("state_label", "Government of {country}")),

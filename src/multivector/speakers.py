@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .actors import dominant_state
-from .quotecues import QuoteCues
+from .quotecues import SEPARATORS, QuoteCues
 from .records import Mention, Person
 from .text import paragraph_spans, sentence_spans
 
@@ -158,7 +158,7 @@ class QuoteContext:
         """
         text = self.text
         phrase = text[start:end]
-        tail = self.cues.between_re.search(phrase, len(phrase.rstrip(self.cues.between_chars)))
+        tail = self._adverb_tail(phrase)
         if tail is not None and tail.start() > 0:
             end = start + tail.start()
         phrase = text[start:end]
@@ -174,6 +174,16 @@ class QuoteContext:
             or self._state_subject(start, end)
             or self._unlisted_name(start, end, phrase)
         )
+
+    def _adverb_tail(self, phrase: str) -> re.Match[str] | None:
+        """`between_re.search(phrase)` ("X also", "X, in turn,"), started where its match can
+        begin: at the final separators unless a word it may hold ends the phrase, else after
+        the last character it cannot hold (its scan of the rest is the slow part)."""
+        cues = self.cues
+        core = phrase.rstrip(SEPARATORS)
+        if core.endswith(cues.between_ends):
+            return cues.between_re.search(phrase, len(core.rstrip(cues.between_chars)))
+        return cues.between_re.search(phrase, len(core))
 
     def _person_at_head(self, start: int, end: int, anchor: int) -> Speaker | None:
         """A person mention (name or description) ending at the head of the phrase."""
