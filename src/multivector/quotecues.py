@@ -54,9 +54,12 @@ class QuoteCues:
     between_chars: str
     between_ends: tuple[str, ...]
     description_re: re.Pattern[str]
+    description_heads: re.Pattern[str] | None
     apposition_re: re.Pattern[str]
     unnamed_re: re.Pattern[str]
+    unnamed_heads: re.Pattern[str] | None
     state_tail_re: re.Pattern[str]
+    state_bodies: re.Pattern[str] | None
     singular_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     state_label: str
@@ -216,6 +219,14 @@ def _between_chars(between: Iterable[str]) -> str:
     return "".join(sorted({*"".join(between).lower(), *string.ascii_lowercase, *SEPARATORS}))
 
 
+def _lowered_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    """The words, to be searched for in an `ascii_lower` copy: a phrase that holds none of them
+    can skip a case-insensitive pattern that needs one (a much slower search). None when a
+    word is not ASCII, which that copy keeps in its case."""
+    words = list(words)
+    return re.compile(_alternation(words)) if all(w.isascii() for w in words) else None
+
+
 def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> dict[str, Any]:
     """Speaker words (descriptions, unnamed sources, state bodies, pronouns) and the
     thresholds for quotations with no cue."""
@@ -238,6 +249,9 @@ def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> d
             rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
             re.IGNORECASE,
         ),
+        "unnamed_heads": _lowered_words(speakers["unnamed"]),
+        "description_heads": _lowered_words(speakers["descriptions"]),
+        "state_bodies": _lowered_words(speakers["state_bodies"]),
         "state_tail_re": re.compile(
             rf"(?:(?:’s|'s|’)\s+(?:[\w-]+\s+)?(?:{bodies})|\b(?:{bodies})\s+of\s+(?:the\s+)?"
             rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .actors import dominant_state
 from .quotecues import SEPARATORS, QuoteCues
 from .records import Mention, Person
-from .text import paragraph_spans, sentence_spans
+from .text import ascii_lower, paragraph_spans, sentence_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,7 @@ class QuoteContext:
         focus: str | None,
     ) -> None:
         self.text = text
+        self.lowered = ascii_lower(text)  # for cheap tests before case-insensitive patterns
         self.cues = cues
         spans = sorted(
             ((s.start, s.end, p) for p in persons for s in p.spans), key=lambda t: (t[0], -t[1])
@@ -86,6 +87,12 @@ class QuoteContext:
         if not self.paragraphs:
             return (0, len(self.text))
         return self.paragraphs[self.paragraph_of(pos)]
+
+    def _may_hold(self, words: re.Pattern[str] | None, start: int, end: int) -> bool:
+        """False when text[start:end] surely holds none of `words` (lower-case, searched in
+        the lower-cased copy of the text); True when it may."""
+        low = self.lowered
+        return words is None or low is None or words.search(low, start, end) is not None
 
     def _is_named(self, person: Person) -> bool:
         """`_is_named`, worked out once per person of the text."""
@@ -212,6 +219,8 @@ class QuoteContext:
 
     def _collective(self, start: int, end: int, phrase: str) -> Speaker | None:
         """A collective state speaker ('the leadership of X'): the state label."""
+        if not self._may_hold(self.cues.state_bodies, start, end):
+            return None
         sm = self.cues.state_tail_re.search(phrase)
         if sm is None:
             return None
@@ -225,10 +234,13 @@ class QuoteContext:
     def _source(self, start: int, end: int, phrase: str, anchor: int) -> Speaker | None:
         """An unnamed source ('experts'), or a description with no person span: the latest
         fitting speaker."""
-        um = self.cues.unnamed_re.search(phrase)
+        may_hold = self._may_hold(self.cues.unnamed_heads, start, end)
+        um = self.cues.unnamed_re.search(phrase) if may_hold else None
         if um is not None:
             s = start + um.start()
             return Speaker(None, None, self.text[s:end].strip(), s, end)
+        if not self._may_hold(self.cues.description_heads, start, end):
+            return None
         dm = self.cues.description_re.search(phrase)
         if dm is None:
             return None
