@@ -44,6 +44,7 @@ class QuoteCues:
     cue_starts_cased: WordStartFinder
     topic_re: re.Pattern[str]
     prefix_re: re.Pattern[str]
+    prefix_initials: tuple[str, ...] | None
     medial_re: re.Pattern[str]
     noun_re: re.Pattern[str]
     after_re: re.Pattern[str]
@@ -172,6 +173,16 @@ def _prefix_re(templates: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(numbered), re.IGNORECASE)
 
 
+def _initials(templates: Iterable[str]) -> tuple[str, ...] | None:
+    """The lower-cased first words of the prefix templates, which a lower-cased sentence must
+    open with (after a connector) to hold one; None when a template opens with a placeholder
+    or a word that is not ASCII."""
+    words = {t.split()[0].lower() for t in templates if t.strip()}
+    if any("{" in w or not w.isascii() for w in words):
+        return None
+    return tuple(sorted(words))
+
+
 def _attribution_fields(
     verbs: _VerbSets, data: Mapping[str, Any], phrases: Mapping[str, Any], between: str
 ) -> dict[str, Any]:
@@ -179,6 +190,7 @@ def _attribution_fields(
     attr_alt = _alternation(verbs.attributing | {"according to"})
     return {
         "prefix_re": _prefix_re(phrases["prefix"]),
+        "prefix_initials": _initials(phrases["prefix"]),
         "medial_re": re.compile(
             rf",\s+(?:according\s+to\s+(?P<acc>{_WHO})|(?P<who>(?:[\w.’'-]+\s+){{0,3}}?[\w.’'-]+)\s+"
             rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{_alternation(verbs.clause | verbs.that)}))"

@@ -98,7 +98,11 @@ def _verb_cues(text: str, cues: QuoteCues, ctx: QuoteContext, starts: list[int])
 def _prefix_cues(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Indirect]:
     """'According to X, ...': prefix cues open a sentence."""
     found = []
+    low, initials = ctx.lowered, cues.prefix_initials
+    openings = None if low is None or initials is None else (*_CONNECTORS, *initials)
     for s_start, _s_end in ctx.sentences:
+        if openings is not None and not low.startswith(openings, s_start):
+            continue  # neither a connector nor a prefix opens the sentence
         lead = _CONNECTOR_RE.match(text, s_start)
         pm = cues.prefix_re.match(text, lead.end() if lead else s_start)
         if pm is not None and (cand := _prefix_cue(text, pm, ctx)) is not None:
@@ -159,7 +163,8 @@ def _noun_cues(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Indirect]:
 
 
 _OWNER_RE = re.compile(r"(?:\b(?:the|an?)\s+(?:[\w-]+\s+){0,2})?[\w.-]*\w$", re.IGNORECASE)
-_CONNECTOR_RE = re.compile(r"(?:and|but|so|therefore|thus|however|yet)\b\s*,?\s*", re.IGNORECASE)
+_CONNECTORS = ("and", "but", "so", "therefore", "thus", "however", "yet")
+_CONNECTOR_RE = re.compile(rf"(?:{'|'.join(_CONNECTORS)})\b\s*,?\s*", re.IGNORECASE)
 
 
 def _skip_space(text: str, pos: int) -> int:
