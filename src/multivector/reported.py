@@ -98,16 +98,23 @@ def _verb_cues(text: str, cues: QuoteCues, ctx: QuoteContext, starts: list[int])
 def _prefix_cues(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Indirect]:
     """'According to X, ...': prefix cues open a sentence."""
     found = []
-    low, initials = ctx.lowered, cues.prefix_initials
-    openings = None if low is None or initials is None else (*_CONNECTORS, *initials)
-    for s_start, _s_end in ctx.sentences:
-        if openings is not None and not low.startswith(openings, s_start):
-            continue  # neither a connector nor a prefix opens the sentence
+    for s_start in _prefix_sentences(ctx, cues):
         lead = _CONNECTOR_RE.match(text, s_start)
         pm = cues.prefix_re.match(text, lead.end() if lead else s_start)
         if pm is not None and (cand := _prefix_cue(text, pm, ctx)) is not None:
             found.append(cand)
     return found
+
+
+def _prefix_sentences(ctx: QuoteContext, cues: QuoteCues) -> list[int]:
+    """Starts of the sentences whose lower-cased opening word is a connector or a prefix's
+    first word (all of them when the text has no lower-cased copy)."""
+    starts = [s_start for s_start, _s_end in ctx.sentences]
+    low, initials = ctx.lowered, cues.prefix_initials
+    if low is None or initials is None:
+        return starts
+    openings = (*_CONNECTORS, *initials)
+    return [s for s in starts if low.startswith(openings, s)]
 
 
 def _medial_cues(
