@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from .quotecues import QuoteCues
@@ -151,7 +152,7 @@ class _MarkPairer:
             return
         if role in ("close", "either", "open?"):
             self.found.append(Direct(open_pos, open_pos + 1, pos, pos))
-            if count_words(text[open_pos:pos]) >= cues.min_words_unattributed:
+            if has_words(text, open_pos, pos, cues.min_words_unattributed):
                 self.last_close = pos
             self.open_pos = -1
         else:  # a second opening mark: the first one was never closed
@@ -217,6 +218,12 @@ _CUE_END_RE = re.compile(r"[,:]\s*$")
 
 def count_words(text: str) -> int:
     return len(_WORD_RE.findall(text))
+
+
+def has_words(text: str, start: int, end: int, n: int) -> bool:
+    """Whether text[start:end] holds at least `n` words (`count_words` >= n, without
+    counting a long quotation's every word)."""
+    return sum(1 for _ in islice(_WORD_RE.finditer(text, start, end), n)) >= n
 
 
 def attribute_after(
@@ -324,7 +331,7 @@ def standalone(text: str, d: Direct, cues: QuoteCues, ctx: QuoteContext) -> bool
         d.close_pos >= 0
         and d.open_pos >= 0
         and _starts_sentence(text, d, ctx)
-        and count_words(text[d.start : d.end]) >= cues.min_words_unattributed
+        and has_words(text, d.start, d.end, cues.min_words_unattributed)
     )
 
 

@@ -28,8 +28,8 @@ from .quotemarks import (
     Direct,
     attribute_after,
     attribute_before,
-    count_words,
     direct_candidates,
+    has_words,
     standalone,
 )
 from .records import Article, Mention, Person, Quote
@@ -148,7 +148,7 @@ def _records(
         for d in directs:
             if c.start <= d.start and d.end <= c.end + 2:
                 fragments.add(id(d))
-                long_enough = count_words(text[d.start : d.end]) >= cues.min_words_fragment
+                long_enough = has_words(text, d.start, d.end, cues.min_words_fragment)
                 if not d.attributed and not d.single and long_enough:
                     d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
     for d in directs:
