@@ -311,17 +311,21 @@ def direct_candidates(
         if d.end > d.start
         and (d.close_pos >= 0 or attribute_before(text, d, cues, ctx, 0) is not None)
     ]
-    return [
-        d
-        for d in directs
-        if not any(
-            o is not d
-            and o.start <= d.start
-            and d.end <= o.end
-            and (o.end - o.start) > (d.end - d.start)
-            for o in directs
-        )
-    ]
+    return _outermost(directs)
+
+
+def _outermost(directs: list[Direct]) -> list[Direct]:
+    """The quotations no longer one contains: one that starts earlier and ends no earlier,
+    or starts with it and ends later (found from sorted starts, not by testing each pair)."""
+    longest: dict[int, int] = {}  # start -> the latest end of the quotations starting there
+    for d in directs:
+        longest[d.start] = max(longest.get(d.start, d.end), d.end)
+    reach: dict[int, int] = {}  # start -> the latest end of those starting before it
+    latest = -1
+    for start in sorted(longest):
+        reach[start] = latest
+        latest = max(latest, longest[start])
+    return [d for d in directs if reach[d.start] < d.end and longest[d.start] <= d.end]
 
 
 def standalone(text: str, d: Direct, cues: QuoteCues, ctx: QuoteContext) -> bool:
