@@ -78,7 +78,8 @@ class QuoteContext:
     def sentence_span(self, pos: int) -> tuple[int, int]:
         if not self.sentences:
             return (0, len(self.text))
-        return self.sentences[self.sentence_of(pos)]
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1  # sentence_of, inlined: a hot path
+        return self.sentences[i if i > 0 else 0]
 
     def paragraph_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.paragraph_starts, pos) - 1)
