@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import load_data
-from .text import WordStartFinder, trie_regex
+from .text import WordStartFinder, caseless_pattern, trie_regex
 
 _WHO = r"[^,.;:!?\"“”«»()\n]{1,160}?"
 _POSS = r"[^,.;:!?\"“”«»()\n]{1,80}?"
@@ -56,9 +56,11 @@ class QuoteCues:
     between_ends: tuple[str, ...]
     description_re: re.Pattern[str]
     description_heads: re.Pattern[str] | None
+    description_lower: re.Pattern[str] | None
     apposition_re: re.Pattern[str]
     unnamed_re: re.Pattern[str]
     unnamed_heads: re.Pattern[str] | None
+    unnamed_lower: re.Pattern[str] | None
     state_tail_re: re.Pattern[str]
     state_bodies: re.Pattern[str] | None
     singular_pronouns: frozenset[str]
@@ -245,22 +247,26 @@ def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> d
     descriptions = _alternation(speakers["descriptions"])
     unnamed = _alternation(speakers["unnamed"])
     bodies = _alternation(speakers["state_bodies"])
+    description_re = re.compile(
+        rf"\b(?:the|an?|this|that|our|his|her|their)\s+(?:[\w.’'-]+\s+){{0,4}}?"
+        rf"(?P<head>{descriptions})(?:\s+(?:of|from|at|with|for)\s+{_WHO})?$",
+        re.IGNORECASE,
+    )
+    unnamed_re = re.compile(
+        rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
+        rf"(?P<head>{unnamed})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:in|at|from|of|with|for|to|on)"
+        rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
+        re.IGNORECASE,
+    )
     return {
-        "description_re": re.compile(
-            rf"\b(?:the|an?|this|that|our|his|her|their)\s+(?:[\w.’'-]+\s+){{0,4}}?"
-            rf"(?P<head>{descriptions})(?:\s+(?:of|from|at|with|for)\s+{_WHO})?$",
-            re.IGNORECASE,
-        ),
+        "description_re": description_re,
+        "description_lower": caseless_pattern(description_re.pattern),
         "apposition_re": re.compile(
             rf"(?:an?|the)\s+(?:[\w.’'-]+\s+){{0,4}}?(?:{descriptions})\b[^,;:.\"“”]{{0,80}},\s*",
             re.IGNORECASE,
         ),
-        "unnamed_re": re.compile(
-            rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
-            rf"(?P<head>{unnamed})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:in|at|from|of|with|for|to|on)"
-            rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
-            re.IGNORECASE,
-        ),
+        "unnamed_re": unnamed_re,
+        "unnamed_lower": caseless_pattern(unnamed_re.pattern),
         "unnamed_heads": _lowered_words(speakers["unnamed"]),
         "description_heads": _lowered_words(speakers["descriptions"]),
         "state_bodies": _lowered_words(speakers["state_bodies"]),

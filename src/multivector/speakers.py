@@ -95,6 +95,17 @@ class QuoteContext:
         low = self.lowered
         return words is None or low is None or words.search(low, start, end) is not None
 
+    def _search(
+        self, pattern: re.Pattern[str], lower: re.Pattern[str] | None, phrase: str, start: int
+    ) -> re.Match[str] | None:
+        """`pattern.search(phrase)` (phrase = text[start:...]), which is case-insensitive, run
+        as `lower` over the phrase in the lower-cased copy when both exist: the same span, about
+        twice as fast. Its groups then read that copy, so use them case-insensitively."""
+        low = self.lowered
+        if lower is None or low is None:
+            return pattern.search(phrase)
+        return lower.search(low[start : start + len(phrase)])
+
     def _is_named(self, person: Person) -> bool:
         """`_is_named`, worked out once per person of the text."""
         named = self._named.get(id(person))
@@ -235,14 +246,15 @@ class QuoteContext:
     def _source(self, start: int, end: int, phrase: str, anchor: int) -> Speaker | None:
         """An unnamed source ('experts'), or a description with no person span: the latest
         fitting speaker."""
-        may_hold = self._may_hold(self.cues.unnamed_heads, start, end)
-        um = self.cues.unnamed_re.search(phrase) if may_hold else None
+        cues = self.cues
+        may_hold = self._may_hold(cues.unnamed_heads, start, end)
+        um = self._search(cues.unnamed_re, cues.unnamed_lower, phrase, start) if may_hold else None
         if um is not None:
             s = start + um.start()
             return Speaker(None, None, self.text[s:end].strip(), s, end)
         if not self._may_hold(self.cues.description_heads, start, end):
             return None
-        dm = self.cues.description_re.search(phrase)
+        dm = self._search(cues.description_re, cues.description_lower, phrase, start)
         if dm is None:
             return None
         s = start + dm.start()
