@@ -62,6 +62,7 @@ class QuoteCues:
     unnamed_heads: re.Pattern[str] | None
     unnamed_lower: re.Pattern[str] | None
     state_tail_re: re.Pattern[str]
+    state_tail_lower: re.Pattern[str] | None
     state_bodies: re.Pattern[str] | None
     singular_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
@@ -258,6 +259,11 @@ def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> d
         rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
         re.IGNORECASE,
     )
+    state_tail_re = re.compile(
+        rf"(?:(?:’s|'s|’)\s+(?:[\w-]+\s+)?(?:{bodies})|\b(?:{bodies})\s+of\s+(?:the\s+)?"
+        rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",
+        re.IGNORECASE,
+    )
     return {
         "description_re": description_re,
         "description_lower": caseless_pattern(description_re.pattern),
@@ -270,11 +276,8 @@ def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> d
         "unnamed_heads": _lowered_words(speakers["unnamed"]),
         "description_heads": _lowered_words(speakers["descriptions"]),
         "state_bodies": _lowered_words(speakers["state_bodies"]),
-        "state_tail_re": re.compile(
-            rf"(?:(?:’s|'s|’)\s+(?:[\w-]+\s+)?(?:{bodies})|\b(?:{bodies})\s+of\s+(?:the\s+)?"
-            rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",
-            re.IGNORECASE,
-        ),
+        "state_tail_re": state_tail_re,
+        "state_tail_lower": caseless_pattern(state_tail_re.pattern),
         "between_chars": _between_chars(speakers["between"]),
         "between_ends": tuple(sorted({b.split()[-1] for b in speakers["between"]} | {"ly"})),
         "singular_pronouns": frozenset(p.lower() for p in speakers["singular_pronouns"]),

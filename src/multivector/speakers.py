@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .actors import dominant_state
 from .quotecues import SEPARATORS, QuoteCues
 from .records import Mention, Person
-from .text import ascii_lower, paragraph_spans, sentence_spans
+from .text import ascii_lower, caseless_pattern, paragraph_spans, sentence_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,7 @@ class Speaker:
 
 
 _PRONOUN_RE = re.compile(r"\b(?P<p>he|she|they|him|his|her|them|their)$", re.IGNORECASE)
+_PRONOUN_LOWER = caseless_pattern(_PRONOUN_RE.pattern)
 _NAME_RE = re.compile(r"(?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[a-z][\w’'-]*$")
 
 # Patterns of the speaker and reported-clause rules below, compiled once (they run for
@@ -223,7 +224,7 @@ class QuoteContext:
 
     def _pronoun(self, start: int, end: int, phrase: str, anchor: int) -> Speaker | None:
         """A pronoun heading the phrase ('he', 'and she'): its antecedent."""
-        pm = _PRONOUN_RE.search(phrase)
+        pm = self._search(_PRONOUN_RE, _PRONOUN_LOWER, phrase, start)  # a lower-case "p"
         lead = phrase[: pm.start()].strip() if pm is not None else ""
         if pm is not None and (lead in ("", "and", "but") or lead.endswith(",")):
             return self.antecedent(start + pm.start(), start + pm.end(), pm.group("p"), anchor)
@@ -233,7 +234,7 @@ class QuoteContext:
         """A collective state speaker ('the leadership of X'): the state label."""
         if not self._may_hold(self.cues.state_bodies, start, end):
             return None
-        sm = self.cues.state_tail_re.search(phrase)
+        sm = self._search(self.cues.state_tail_re, self.cues.state_tail_lower, phrase, start)
         if sm is None:
             return None
         inside = self.mentions_in(start, end)
