@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .config import load_data
-from .text import trie_regex
+from .text import WordStartFinder, caseless_pattern, trie_regex
 
 _WHO = r"[^,.;:!?\"“”«»()\n]{1,160}?"
 _POSS = r"[^,.;:!?\"“”«»()\n]{1,80}?"
@@ -39,8 +40,11 @@ class QuoteCues:
     object_as_verbs: frozenset[str]
     to_verbs: frozenset[str]
     verb_re: re.Pattern[str]
+    cue_starts: WordStartFinder
+    cue_starts_cased: WordStartFinder
     topic_re: re.Pattern[str]
     prefix_re: re.Pattern[str]
+    prefix_initials: tuple[str, ...] | None
     medial_re: re.Pattern[str]
     noun_re: re.Pattern[str]
     after_re: re.Pattern[str]
@@ -48,10 +52,18 @@ class QuoteCues:
     attr_verb_re: re.Pattern[str]
     naming_re: re.Pattern[str]
     between_re: re.Pattern[str]
+    between_chars: str
+    between_ends: tuple[str, ...]
     description_re: re.Pattern[str]
+    description_heads: re.Pattern[str] | None
+    description_lower: re.Pattern[str] | None
     apposition_re: re.Pattern[str]
     unnamed_re: re.Pattern[str]
+    unnamed_heads: re.Pattern[str] | None
+    unnamed_lower: re.Pattern[str] | None
     state_tail_re: re.Pattern[str]
+    state_tail_lower: re.Pattern[str] | None
+    state_bodies: re.Pattern[str] | None
     singular_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     state_label: str
@@ -127,14 +139,21 @@ def _mark_fields(marks: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _verb_fields(verbs: _VerbSets, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Reporting verbs, and the pattern finding any of them in running text."""
+    """Reporting verbs, the pattern finding any of them in running text, and finders of the
+    word starts where that pattern or a medial cue's verb or "according" may begin (the
+    patterns' own scans try every position): one for the `ascii_lower` copy, one for a text
+    that has no such copy (where an upper-case letter counts as a separator too, which only
+    adds candidates)."""
+    every = _alternation(verbs.every)
     return {
         "clause_verbs": frozenset(verbs.clause),
         "that_verbs": frozenset(verbs.that),
         "object_verbs": frozenset(verbs.obj),
         "object_as_verbs": frozenset(verbs.obj_as),
         "to_verbs": frozenset(verbs.to),
-        "verb_re": re.compile(rf"(?<![\w-])(?:{_alternation(verbs.every)})(?![\w-])"),
+        "verb_re": re.compile(rf"(?<![\w-])(?:{every})(?![\w-])"),
+        "cue_starts": WordStartFinder.of(f"{every}|according"),
+        "cue_starts_cased": WordStartFinder.of(f"{every}|(?i:according)"),
         "topic_re": re.compile(
             rf"\s*(?:{_alternation(data['topic_words'])})(?![\w-])", re.IGNORECASE
         ),
@@ -157,6 +176,16 @@ def _prefix_re(templates: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(numbered), re.IGNORECASE)
 
 
+def _initials(templates: Iterable[str]) -> tuple[str, ...] | None:
+    """The lower-cased first words of the prefix templates, which a lower-cased sentence must
+    open with (after a connector) to hold one; None when a template opens with a placeholder
+    or a word that is not ASCII."""
+    words = {t.split()[0].lower() for t in templates if t.strip()}
+    if any("{" in w or not w.isascii() for w in words):
+        return None
+    return tuple(sorted(words))
+
+
 def _attribution_fields(
     verbs: _VerbSets, data: Mapping[str, Any], phrases: Mapping[str, Any], between: str
 ) -> dict[str, Any]:
@@ -164,6 +193,7 @@ def _attribution_fields(
     attr_alt = _alternation(verbs.attributing | {"according to"})
     return {
         "prefix_re": _prefix_re(phrases["prefix"]),
+        "prefix_initials": _initials(phrases["prefix"]),
         "medial_re": re.compile(
             rf",\s+(?:according\s+to\s+(?P<acc>{_WHO})|(?P<who>(?:[\w.’'-]+\s+){{0,3}}?[\w.’'-]+)\s+"
             rf"(?:(?:{between})\s+)?(?P<verb>(?-i:{_alternation(verbs.clause | verbs.that)}))"
@@ -192,33 +222,64 @@ def _attribution_fields(
     }
 
 
+# White space (all of it is below U+3001) and the comma: what separates the words of a
+# `between_re` match.
+SEPARATORS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + ","
+
+
+def _between_chars(between: Iterable[str]) -> str:
+    """Every character a `between_re` match can hold (its words, lower-case letters, the
+    separators): a match starts after the phrase's last other character, so the search for
+    it can skip the rest."""
+    return "".join(sorted({*"".join(between).lower(), *string.ascii_lowercase, *SEPARATORS}))
+
+
+def _lowered_words(words: Iterable[str]) -> re.Pattern[str] | None:
+    """The words, to be searched for in an `ascii_lower` copy: a phrase that holds none of them
+    can skip a case-insensitive pattern that needs one (a much slower search). None when a
+    word is not ASCII, which that copy keeps in its case."""
+    words = list(words)
+    return re.compile(_alternation(words)) if all(w.isascii() for w in words) else None
+
+
 def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> dict[str, Any]:
     """Speaker words (descriptions, unnamed sources, state bodies, pronouns) and the
     thresholds for quotations with no cue."""
     descriptions = _alternation(speakers["descriptions"])
     unnamed = _alternation(speakers["unnamed"])
     bodies = _alternation(speakers["state_bodies"])
+    description_re = re.compile(
+        rf"\b(?:the|an?|this|that|our|his|her|their)\s+(?:[\w.’'-]+\s+){{0,4}}?"
+        rf"(?P<head>{descriptions})(?:\s+(?:of|from|at|with|for)\s+{_WHO})?$",
+        re.IGNORECASE,
+    )
+    unnamed_re = re.compile(
+        rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
+        rf"(?P<head>{unnamed})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:in|at|from|of|with|for|to|on)"
+        rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
+        re.IGNORECASE,
+    )
+    state_tail_re = re.compile(
+        rf"(?:(?:’s|'s|’)\s+(?:[\w-]+\s+)?(?:{bodies})|\b(?:{bodies})\s+of\s+(?:the\s+)?"
+        rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",
+        re.IGNORECASE,
+    )
     return {
-        "description_re": re.compile(
-            rf"\b(?:the|an?|this|that|our|his|her|their)\s+(?:[\w.’'-]+\s+){{0,4}}?"
-            rf"(?P<head>{descriptions})(?:\s+(?:of|from|at|with|for)\s+{_WHO})?$",
-            re.IGNORECASE,
-        ),
+        "description_re": description_re,
+        "description_lower": caseless_pattern(description_re.pattern),
         "apposition_re": re.compile(
             rf"(?:an?|the)\s+(?:[\w.’'-]+\s+){{0,4}}?(?:{descriptions})\b[^,;:.\"“”]{{0,80}},\s*",
             re.IGNORECASE,
         ),
-        "unnamed_re": re.compile(
-            rf"(?:^|\b)(?:(?:the|some|many|most|several|other|[\w’'-]+)\s+){{0,3}}"
-            rf"(?P<head>{unnamed})(?:\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:in|at|from|of|with|for|to|on)"
-            rf"\s+{_WHO}|\s+who\s+{_WHO})?$",
-            re.IGNORECASE,
-        ),
-        "state_tail_re": re.compile(
-            rf"(?:(?:’s|'s|’)\s+(?:[\w-]+\s+)?(?:{bodies})|\b(?:{bodies})\s+of\s+(?:the\s+)?"
-            rf"[\w’'. -]{{1,40}}|\b(?:{bodies}))$",
-            re.IGNORECASE,
-        ),
+        "unnamed_re": unnamed_re,
+        "unnamed_lower": caseless_pattern(unnamed_re.pattern),
+        "unnamed_heads": _lowered_words(speakers["unnamed"]),
+        "description_heads": _lowered_words(speakers["descriptions"]),
+        "state_bodies": _lowered_words(speakers["state_bodies"]),
+        "state_tail_re": state_tail_re,
+        "state_tail_lower": caseless_pattern(state_tail_re.pattern),
+        "between_chars": _between_chars(speakers["between"]),
+        "between_ends": tuple(sorted({b.split()[-1] for b in speakers["between"]} | {"ly"})),
         "singular_pronouns": frozenset(p.lower() for p in speakers["singular_pronouns"]),
         "plural_pronouns": frozenset(p.lower() for p in speakers["plural_pronouns"]),
         "state_label": str(speakers.get("state_label", "Government of {country}")),

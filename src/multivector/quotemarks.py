@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from .quotecues import QuoteCues
@@ -71,8 +72,11 @@ def scan_marks(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Direct]:
     an opening mark at a paragraph start continues a quotation left open, and a mark with
     no partner gives a quotation missing its opening or closing mark."""
     pairer = _MarkPairer(text, cues, ctx)
+    single_marks = cues.single
     for match in cues.mark_re.finditer(text):
         pos, mark = match.start(), match.group()
+        if mark in single_marks and _inside_word(text, pos):
+            continue  # an apostrophe (most marks are): `pairer.single` would skip it too
         family = _family(mark, cues)
         single_open = pairer.open_family == "single"
         if (family == "single" or single_open) and pairer.single(pos, mark, family):
@@ -81,6 +85,11 @@ def scan_marks(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Direct]:
     if pairer.open_pos >= 0 and pairer.open_family != "single":
         pairer.found.append(_unclosed(text, pairer.open_pos, ctx))
     return pairer.found
+
+
+def _inside_word(text: str, pos: int) -> bool:
+    """Whether the character at `pos` has a letter or digit on both sides."""
+    return 0 < pos < len(text) - 1 and text[pos - 1].isalnum() and text[pos + 1].isalnum()
 
 
 class _MarkPairer:
@@ -143,7 +152,7 @@ class _MarkPairer:
             return
         if role in ("close", "either", "open?"):
             self.found.append(Direct(open_pos, open_pos + 1, pos, pos))
-            if count_words(text[open_pos:pos]) >= cues.min_words_unattributed:
+            if has_words(text, open_pos, pos, cues.min_words_unattributed):
                 self.last_close = pos
             self.open_pos = -1
         else:  # a second opening mark: the first one was never closed
@@ -199,8 +208,22 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_WORD_RE = re.compile(r"\w+")
+_LOWER_NEXT_RE = re.compile(r"\s*[a-z]")
+_DOUBLE_MARK_RE = re.compile(r"[\"“”«»]")
+_HEAD_END_RE = re.compile(r",|\s(?:of|from|at|for|with|who|in)\s")
+_DETERMINER_RE = re.compile(r"(?:the|an?|one|his|her)\b", re.I)
+_CUE_END_RE = re.compile(r"[,:]\s*$")
+
+
 def count_words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return len(_WORD_RE.findall(text))
+
+
+def has_words(text: str, start: int, end: int, n: int) -> bool:
+    """Whether text[start:end] holds at least `n` words (`count_words` >= n, without
+    counting a long quotation's every word)."""
+    return sum(1 for _ in islice(_WORD_RE.finditer(text, start, end), n)) >= n
 
 
 def attribute_after(
@@ -219,15 +242,15 @@ def attribute_after(
     seg = text[start:limit]
     if seg.startswith(","):  # '"...", he said' - the comma outside the marks
         seg, start = seg[1:], start + 1
-    if text[q.close_pos - 1 : q.close_pos] == "." and not re.match(r"\s*[a-z]", seg):
+    if text[q.close_pos - 1 : q.close_pos] == "." and not _LOWER_NEXT_RE.match(seg):
         return None  # '..." She added ...' starts a new sentence
-    nxt = re.search(r"[\"“”«»]", seg)
+    nxt = _DOUBLE_MARK_RE.search(seg)
     if nxt is not None:
         seg = seg[: nxt.start()]
     inv = cues.after_inverted_re.match(seg)
     if inv is not None and _looks_like_speaker(inv.group("who")):
         # 'said Greta Lindqvist of the group X': the speaker heads the phrase
-        head = re.search(r",|\s(?:of|from|at|for|with|who|in)\s", inv.group("who"))
+        head = _HEAD_END_RE.search(inv.group("who"))
         w_end = inv.start("who") + head.start() if head else inv.end("who")
         return (start + inv.start("who"), start + w_end), inv.group("verb")
     fwd = cues.after_re.match(seg)
@@ -238,7 +261,7 @@ def attribute_after(
 
 def _looks_like_speaker(who: str) -> bool:
     w = who.strip()
-    return bool(w) and (w[0].isupper() or bool(re.match(r"(?:the|an?|one|his|her)\b", w, re.I)))
+    return bool(w) and (w[0].isupper() or bool(_DETERMINER_RE.match(w)))
 
 
 def attribute_before(
@@ -252,7 +275,7 @@ def attribute_before(
     naming = cues.naming_re.search(seg)
     if naming is not None and not q.single:  # 'X called the deal "a turning point"'
         return (s_start, s_start + naming.start()), naming.group("verb")
-    if not re.search(r"[,:]\s*$", seg):
+    if not _CUE_END_RE.search(seg):
         return None
     prefix = None
     for found in cues.prefix_re.finditer(seg):
@@ -288,17 +311,21 @@ def direct_candidates(
         if d.end > d.start
         and (d.close_pos >= 0 or attribute_before(text, d, cues, ctx, 0) is not None)
     ]
-    return [
-        d
-        for d in directs
-        if not any(
-            o is not d
-            and o.start <= d.start
-            and d.end <= o.end
-            and (o.end - o.start) > (d.end - d.start)
-            for o in directs
-        )
-    ]
+    return _outermost(directs)
+
+
+def _outermost(directs: list[Direct]) -> list[Direct]:
+    """The quotations no longer one contains: one that starts earlier and ends no earlier,
+    or starts with it and ends later (found from sorted starts, not by testing each pair)."""
+    longest: dict[int, int] = {}  # start -> the latest end of the quotations starting there
+    for d in directs:
+        longest[d.start] = max(longest.get(d.start, d.end), d.end)
+    reach: dict[int, int] = {}  # start -> the latest end of those starting before it
+    latest = -1
+    for start in sorted(longest):
+        reach[start] = latest
+        latest = max(latest, longest[start])
+    return [d for d in directs if reach[d.start] < d.end and longest[d.start] <= d.end]
 
 
 def standalone(text: str, d: Direct, cues: QuoteCues, ctx: QuoteContext) -> bool:
@@ -308,7 +335,7 @@ def standalone(text: str, d: Direct, cues: QuoteCues, ctx: QuoteContext) -> bool
         d.close_pos >= 0
         and d.open_pos >= 0
         and _starts_sentence(text, d, ctx)
-        and count_words(text[d.start : d.end]) >= cues.min_words_unattributed
+        and has_words(text, d.start, d.end, cues.min_words_unattributed)
     )
 
 

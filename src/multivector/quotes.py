@@ -17,6 +17,7 @@ speaker.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,8 +29,8 @@ from .quotemarks import (
     Direct,
     attribute_after,
     attribute_before,
-    count_words,
     direct_candidates,
+    has_words,
     standalone,
 )
 from .records import Article, Mention, Person, Quote
@@ -69,9 +70,9 @@ def find_quotes(
     cues = cues or QuoteCues.load()
     ctx = QuoteContext(text, persons, mentions, cues, focus)
     directs = direct_candidates(text, cues, ctx, skip)
-    ctx.quoted = [
-        (d.open_pos if d.open_pos >= 0 else d.start, max(d.close_pos, d.end) + 1) for d in directs
-    ]
+    ctx.set_quoted(
+        [(d.open_pos if d.open_pos >= 0 else d.start, max(d.close_pos, d.end) + 1) for d in directs]
+    )
     indirect = [
         c
         for c in find_indirect(text, cues, ctx, skip)
@@ -132,23 +133,25 @@ def _records(
     kept = _select_indirect([c for c in indirect if c.speaker is not None])
     out: list[Quote] = []
     fragments: set[int] = set()
+    by_start = _DirectsByStart(directs)
     for c in kept:
+        near = by_start.near(c.start, c.end)
         overlap = sum(
             min(c.end, d.end) - max(c.start, d.start)
-            for d in directs
+            for d in near
             if d.start < c.end and c.start < d.end
         )
-        opens = any(abs(d.start - c.start) <= 2 for d in directs)
+        opens = any(abs(d.start - c.start) <= 2 for d in near)
         if opens and overlap > 0.6 * (c.end - c.start):  # 'According to him, "..."': direct
-            for d in directs:
+            for d in near:
                 if d.start < c.end and c.start < d.end and not d.attributed:
                     d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
             continue
         out.append(_record(text, c.speaker, c.start, c.end, "indirect", c.cue))
-        for d in directs:
+        for d in near:
             if c.start <= d.start and d.end <= c.end + 2:
                 fragments.add(id(d))
-                long_enough = count_words(text[d.start : d.end]) >= cues.min_words_fragment
+                long_enough = has_words(text, d.start, d.end, cues.min_words_fragment)
                 if not d.attributed and not d.single and long_enough:
                     d.speaker, d.cue, d.attributed = c.speaker, c.cue, True
     for d in directs:
@@ -161,6 +164,22 @@ def _records(
             out.append(_record(text, speaker, d.start, d.end, "direct", None))
     out.sort(key=lambda q: (q.start, q.end))
     return tuple(out)
+
+
+class _DirectsByStart:
+    """The quotations sorted by start, so that a reported clause visits only those near it
+    (an article may hold dozens of each)."""
+
+    def __init__(self, directs: list[Direct]) -> None:
+        self.directs = sorted(directs, key=lambda d: d.start)
+        self.starts = [d.start for d in self.directs]
+        self.longest = max((d.end - d.start for d in directs), default=0)
+
+    def near(self, start: int, end: int) -> list[Direct]:
+        """The quotations starting in [start - longest - 2, end + 2]: every one that overlaps
+        [start, end), starts within 2 of `start`, or lies in [start, end + 2]."""
+        lo = bisect.bisect_left(self.starts, start - self.longest - 2)
+        return self.directs[lo : bisect.bisect_right(self.starts, end + 2)]
 
 
 def _select_indirect(cands: list[Indirect]) -> list[Indirect]:

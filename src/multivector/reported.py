@@ -4,6 +4,8 @@ that ..."), each with the span where its speaker is named."""
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from typing import Any
 
 from .quotecues import QuoteCues
 from .speakers import QuoteContext, Speaker
-from .text import overlaps
+from .text import ascii_lower, matches_at, overlaps
 
 _CONJUNCTION_RE = re.compile(r"(?:and|but|while|as)\b")
 _PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$")
@@ -31,6 +33,10 @@ _PREPOSITION_NEXT_RE = re.compile(
 )
 _THAT_RE = re.compile(r"\s*,?\s*that\b")
 _QUOTE_NEXT_RE = re.compile(r"\s*[\"“«”]")
+_COMMA_RE = re.compile(",")
+_QUOTE_MARK_RE = re.compile(r"[\"“”«»]")
+_STOP_RE = re.compile(r"[:;]")
+_LEAD_RE = re.compile(r"(?:and|but|so|therefore|thus|however|yet)?,?", re.I)
 
 
 @dataclass(slots=True)
@@ -61,17 +67,62 @@ def _clause_end(text: str, start: int, sent_end: int) -> int:
 def find_indirect(
     text: str, cues: QuoteCues, ctx: QuoteContext, skip: Sequence[Any]
 ) -> list[Indirect]:
-    found: list[Indirect] = []
-    for m in cues.verb_re.finditer(text):
+    starts = _cue_starts(text, cues)
+    found = [
+        *_verb_cues(text, cues, ctx, starts),
+        *_prefix_cues(text, cues, ctx),
+        *_medial_cues(text, cues, ctx, starts),
+        *_noun_cues(text, cues, ctx),
+    ]
+    return [c for c in found if c.end - c.start > 3 and not overlaps(c.start, c.end, skip)]
+
+
+def _cue_starts(text: str, cues: QuoteCues) -> list[int]:
+    """The word starts where a reporting verb or "according" may begin (a superset)."""
+    lowered = ascii_lower(text)
+    if lowered is None:
+        return cues.cue_starts_cased.starts(text)
+    return cues.cue_starts.starts(lowered)
+
+
+def _verb_cues(text: str, cues: QuoteCues, ctx: QuoteContext, starts: list[int]) -> list[Indirect]:
+    """'X said that ...' and kin, the verb found only at the word starts worth a try."""
+    found = []
+    for m in matches_at(cues.verb_re, text, starts):
         cand = _verb_cue(text, m, cues, ctx)
         if cand is not None:
             found.append(cand)
-    for s_start, _s_end in ctx.sentences:  # prefix cues open a sentence
+    return found
+
+
+def _prefix_cues(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Indirect]:
+    """'According to X, ...': prefix cues open a sentence."""
+    found = []
+    for s_start in _prefix_sentences(ctx, cues):
         lead = _CONNECTOR_RE.match(text, s_start)
         pm = cues.prefix_re.match(text, lead.end() if lead else s_start)
         if pm is not None and (cand := _prefix_cue(text, pm, ctx)) is not None:
             found.append(cand)
-    for m in cues.medial_re.finditer(text):
+    return found
+
+
+def _prefix_sentences(ctx: QuoteContext, cues: QuoteCues) -> list[int]:
+    """Starts of the sentences whose lower-cased opening word is a connector or a prefix's
+    first word (all of them when the text has no lower-cased copy)."""
+    starts = [s_start for s_start, _s_end in ctx.sentences]
+    low, initials = ctx.lowered, cues.prefix_initials
+    if low is None or initials is None:
+        return starts
+    openings = (*_CONNECTORS, *initials)
+    return [s for s in starts if low.startswith(openings, s)]
+
+
+def _medial_cues(
+    text: str, cues: QuoteCues, ctx: QuoteContext, starts: list[int]
+) -> list[Indirect]:
+    """'<clause>, X said, ...' and '<clause>, according to X, ...'."""
+    found = []
+    for m in matches_at(cues.medial_re, text, _medial_starts(text, starts)):
         s_start, s_end = ctx.sentence_span(m.start())
         if m.start() <= s_start:
             continue
@@ -83,6 +134,25 @@ def find_indirect(
         colon = text.rfind(":", s_start, m.start())
         start = _skip_space(text, colon + 1) if colon >= 0 else s_start
         found.append(Indirect(start, end, cue, m.start(group), m.span(group)))
+    return found
+
+
+def _medial_starts(text: str, starts: list[int]) -> list[int]:
+    """The commas a medial cue may open. Nothing between its two commas is a comma, and its
+    verb or "according" opens a word after the first: so it opens at the last comma before one
+    of `starts` (the word starts where a reporting verb or "according" may begin)."""
+    commas = [m.start() for m in _COMMA_RE.finditer(text)]
+    opening = set()
+    for pos in starts:
+        i = bisect.bisect_left(commas, pos)
+        if i:
+            opening.add(commas[i - 1])
+    return sorted(opening)
+
+
+def _noun_cues(text: str, cues: QuoteCues, ctx: QuoteContext) -> list[Indirect]:
+    """'X's statement that ...': the owner of the noun is the speaker."""
+    found = []
     for m in cues.noun_re.finditer(text):
         owner = _OWNER_RE.search(text, max(0, m.start() - 60), m.start())
         if owner is None:
@@ -96,11 +166,12 @@ def find_indirect(
                 end = m.end() + pred.start()
         cue = _POSSESSIVE_LEAD_RE.sub("", m.group()).strip()
         found.append(Indirect(_skip_space(text, m.end()), end, cue, who[0], who))
-    return [c for c in found if c.end - c.start > 3 and not overlaps(c.start, c.end, skip)]
+    return found
 
 
 _OWNER_RE = re.compile(r"(?:\b(?:the|an?)\s+(?:[\w-]+\s+){0,2})?[\w.-]*\w$", re.IGNORECASE)
-_CONNECTOR_RE = re.compile(r"(?:and|but|so|therefore|thus|however|yet)\b\s*,?\s*", re.IGNORECASE)
+_CONNECTORS = ("and", "but", "so", "therefore", "thus", "however", "yet")
+_CONNECTOR_RE = re.compile(rf"(?:{'|'.join(_CONNECTORS)})\b\s*,?\s*", re.IGNORECASE)
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -111,7 +182,7 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: QuoteContext) -> Indirect | None:
     """A reporting verb with its speaker before it and its reported clause after it."""
-    verb = _SPACES_RE.sub(" ", m.group().lower())
+    verb = _verb_key(m.group())
     s_start, s_end = ctx.sentence_span(m.start())
     after = m.end()
     rest = text[after:s_end]
@@ -136,7 +207,7 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: QuoteContext) -
         cue_end = after + (t.end() if pronoun else 0)
     else:
         t = _THAT_CLAUSE_RE.match(rest)
-        colon = _COLON_CLAUSE_RE.match(rest)
+        colon = _colon_clause(rest) if t is None else None
         if t is not None:
             content = after + t.end()
         elif colon is not None and not _quote_follows(rest[colon.end() :]):
@@ -159,6 +230,20 @@ def _verb_cue(text: str, m: re.Match[str], cues: QuoteCues, ctx: QuoteContext) -
     if t_that := _THAT_RE.match(text[cue_end:content]):
         cue = text[m.start() : cue_end + t_that.end()].strip()
     return Indirect(content, end, cue, m.start(), (s_start, m.start()))
+
+
+@functools.lru_cache(maxsize=256)
+def _verb_key(verb: str) -> str:
+    """A reporting verb as the verb sets spell it: lower case, single spaces."""
+    return _SPACES_RE.sub(" ", verb.lower())
+
+
+def _colon_clause(rest: str) -> re.Match[str] | None:
+    """'said: <clause>' -- the colon within 100 characters (a cheap test first, since the
+    pattern's lazy scan is the slow part)."""
+    if rest.find(":", 0, 101) < 0:
+        return None
+    return _COLON_CLAUSE_RE.match(rest)
 
 
 def _quote_follows(rest: str) -> bool:
@@ -185,13 +270,13 @@ def _trailing(
     comma = text.rfind(",", s_start, m.start())
     if comma < 0 or comma - s_start < 10:
         return None
-    if re.search(r"[\"“”«»]", text[comma : m.start()]):
+    if _QUOTE_MARK_RE.search(text, comma, m.start()):
         return None  # "...," X said: a direct quotation's attribution
     who = (comma + 1, m.start())
     if len(text[who[0] : who[1]].split()) > 6:
         return None
     prefix = cues.prefix_re.match(text, s_start)
-    if (prefix is not None and prefix.end() > comma) or re.search(r"[:;]", text[s_start:comma]):
+    if (prefix is not None and prefix.end() > comma) or _STOP_RE.search(text, s_start, comma):
         return None  # 'According to him, the government hopes ...' is no clause of its own
     return Indirect(s_start, comma, verb, m.start(), who)
 
@@ -203,7 +288,7 @@ def _prefix_cue(text: str, m: re.Match[str], ctx: QuoteContext) -> Indirect | No
     who = m.span(who_group)
     lead = text[s_start : m.start()].strip()
     cue = text[m.start() : m.end()].rstrip(" ,")
-    if lead and not re.fullmatch(r"(?:and|but|so|therefore|thus|however|yet)?,?", lead, re.I):
+    if lead and not _LEAD_RE.fullmatch(lead):
         return None  # mid-sentence: handled as a medial cue
     content = _skip_space(text, m.end())
     apposition = ctx.cues.apposition_re.match(text, content, s_end)
