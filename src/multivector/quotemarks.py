@@ -216,13 +216,9 @@ _DETERMINER_RE = re.compile(r"(?:the|an?|one|his|her)\b", re.I)
 _CUE_END_RE = re.compile(r"[,:]\s*$")
 
 
-def count_words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
-
-
 def has_words(text: str, start: int, end: int, n: int) -> bool:
-    """Whether text[start:end] holds at least `n` words (`count_words` >= n, without
-    counting a long quotation's every word)."""
+    """Whether text[start:end] holds at least `n` words, without counting a long
+    quotation's every word."""
     return sum(1 for _ in islice(_WORD_RE.finditer(text, start, end), n)) >= n
 
 
