@@ -300,6 +300,14 @@ class BatchResult:
     added_ids: frozenset[str] = frozenset()
 
 
+def _json_encoded(values: tuple[Any, ...], positions: Sequence[int]) -> tuple[Any, ...]:
+    """`values` with the lists at `positions` as JSON text."""
+    out = list(values)
+    for i in positions:
+        out[i] = json.dumps(out[i])
+    return tuple(out)
+
+
 class Store:
     """Schema, writes and simple reads over one database (SQLite file or SQLAlchemy URL)."""
 
@@ -350,16 +358,12 @@ class Store:
             conn.execute(self._insert_ignore(table), rows)
             return
         sql, columns = _insert_sql(table, mark)
-        conn.exec_driver_sql(
-            sql,
-            [
-                tuple(
-                    json.dumps(row.get(name)) if is_json else row.get(name)
-                    for name, is_json in columns
-                )
-                for row in rows
-            ],
-        )
+        names = [name for name, _ in columns]
+        json_at = [i for i, (_, is_json) in enumerate(columns) if is_json]
+        params = [tuple(map(row.get, names)) for row in rows]  # one C-level pass per row
+        if json_at:
+            params = [_json_encoded(values, json_at) for values in params]
+        conn.exec_driver_sql(sql, params)
 
     def known_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of these article ids are stored already."""
