@@ -478,11 +478,36 @@ def test_topic_reports_are_not_quotes(text: str) -> None:
         ),
         ("“Rules are rules,” the EU said.", "EU", "EU", "bloc", "EU", "EU"),
         ("The IMF said that growth would slow.", "IMF", "IMF", "org", "IMF", "IMF"),
+        (
+            "The European Commission said that the rules would change.",
+            "European Commission",
+            "EU",
+            "bloc",
+            "European Commission",  # not an unnamed 'commission'
+            "European Commission",
+        ),
+        (
+            "Experts from the EU said that the rules would change.",
+            "EU",
+            "EU",
+            "bloc",
+            None,  # the experts speak, unnamed
+            "Experts from the EU",
+        ),
     ],
-    ids=["possessive-leaders", "leadership-of", "metonym", "bloc", "bloc-direct", "org"],
+    ids=[
+        "possessive-leaders",
+        "leadership-of",
+        "metonym",
+        "bloc",
+        "bloc-direct",
+        "org",
+        "named-body",
+        "experts-of-a-bloc",
+    ],
 )
 def test_collective_state_speakers(
-    text: str, surface: str, actor: str, kind: str, speaker: str, mention_text: str
+    text: str, surface: str, actor: str, kind: str, speaker: str | None, mention_text: str
 ) -> None:
     quotes = find_quotes(text, mentions=[mention(text, surface, actor, kind)])
     assert [(q.speaker, q.speaker_mention, q.speaker_id) for q in quotes] == [

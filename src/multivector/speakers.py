@@ -190,6 +190,7 @@ class QuoteContext:
             or self._pronoun(start, end, phrase, anchor)
             or self.appositive(start, end)
             or self._collective(start, end, phrase)
+            or self._named_body(start, end)
             or self._source(start, end, phrase, anchor)
             or self._state_subject(start, end)
             or self._unlisted_name(start, end, phrase)
@@ -262,6 +263,17 @@ class QuoteContext:
         if _INDEFINITE_RE.match(dm.group()):
             return self.indefinite(s, end, dm.group("head").lower(), anchor)
         return self.describe(s, end, dm.group("head").lower(), anchor)
+
+    def _named_body(self, start: int, end: int) -> Speaker | None:
+        """A bloc or organisation that is the whole subject ('the European Commission said'),
+        read before the unnamed-source rule takes its head noun for a generic 'commission'."""
+        heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
+        if not heads or heads[-1].kind not in ("bloc", "org"):
+            return None
+        m = heads[-1]
+        if self.text[start : m.start].strip().lower() not in ("", "the"):
+            return None  # 'experts from the EU said': the experts speak
+        return Speaker(m.surface, None, m.surface, m.start, m.end)
 
     def _state_subject(self, start: int, end: int) -> Speaker | None:
         """A state or its metonym as subject ('the Kremlin said'): the state label; a bloc or
