@@ -62,6 +62,42 @@ def test_search_on_postgres(pg_client: Client, query: str, count: int) -> None:
     assert len(hit_texts(response)) == count
 
 
+@pytest.fixture(scope="module")
+def sqlite_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    db = str(tmp_path_factory.mktemp("same") / "same.db")
+    fill(db)
+    client = Client(db)
+    yield client
+    client.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("q=pipeline", 1),
+        ("q=PIPELINE+tariffs", 1),  # case does not matter
+        ("q=pipelin", 0),  # words, not substrings
+        ("kind=quotes&q=sadykova", 2),  # a speaker's words are indexed with the quote
+        ("kind=quotes&q=the", 1),
+    ],
+)
+def test_postgres_word_search_answers_as_sqlite_fts5(
+    pg_client: Client, sqlite_client: Client, query: str, count: int
+) -> None:
+    on_pg = hit_texts(pg_client.get(f"/api/search?{query}"))
+    assert on_pg == hit_texts(sqlite_client.get(f"/api/search?{query}"))
+    assert len(on_pg) == count
+
+
+def test_postgres_search_index_follows_the_writes(pg_db: str) -> None:
+    with open_readonly(pg_db) as db, db.engine.connect() as conn:
+        statements = conn.scalar(sa.text("SELECT count(*) FROM statements"))
+        indexed = conn.scalar(sa.text("SELECT count(*) FROM search_statements"))
+        names = {r[0] for r in conn.exec_driver_sql("SELECT indexname FROM pg_indexes")}
+    assert indexed == statements == 6
+    assert {"search_statements_doc", "quotes_search"} <= names
+
+
 def test_pages_and_read_only_on_postgres(pg_db: str, pg_client: Client) -> None:
     for url in ("/", "/people", "/articles", "/person/aigerim-sadykova"):
         assert pg_client.get(url).status_code == 200

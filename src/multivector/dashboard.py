@@ -78,6 +78,22 @@ RECORD_KINDS: tuple[tuple[str, str, sa.Table, Callable[[dict[str, Any]], str]], 
 )
 
 
+PG_SEARCH_TABLE = "search_statements"
+
+
+def _pg_word_filter(table: sa.Table, q: str) -> Any:
+    """Every word of `q` among a record's words, through PostgreSQL's GIN indexes (the
+    expression over quotes must read exactly as the index's, `store.PG_SEARCH_DOC`)."""
+    if table.name == "quotes":
+        doc = t.PG_SEARCH_DOC.format(text="quotes.text", speaker="quotes.speaker")
+        return sa.text(f"{doc} @@ plainto_tsquery('simple', :words)").bindparams(words=q)
+    return sa.text(
+        f"(statements.article_id, statements.char_start, statements.char_end) IN (SELECT "
+        f"article_id, char_start, char_end FROM {PG_SEARCH_TABLE} "
+        "WHERE doc @@ plainto_tsquery('simple', :words))"
+    ).bindparams(words=q)
+
+
 def fts_query(text: str) -> str:
     """The user's words as an FTS5 query: every word must occur (each one quoted, so
     operators and punctuation in the input are inert)."""
@@ -113,11 +129,12 @@ class Dashboard:
         self.search_tables = self._search_tables()
 
     def _search_tables(self) -> set[str]:
-        if not self.db.is_sqlite:
-            return set()
+        """The word indexes this database has: SQLite's FTS5 tables, or PostgreSQL's
+        `search_statements` (migration 0004, with the quotes index beside it)."""
         with self.db.engine.connect() as conn:
             names = set(sa.inspect(conn).get_table_names())
-        return {name for name in SEARCH_TABLES.values() if name in names}
+        wanted = SEARCH_TABLES.values() if self.db.is_sqlite else (PG_SEARCH_TABLE,)
+        return {name for name in wanted if name in names}
 
     def _version(self) -> tuple[Any, ...]:
         """Cheap fingerprint of the stored data, so the cached overview follows new runs."""
@@ -187,6 +204,8 @@ class Dashboard:
             return sa.text(
                 f"{table.name}.rowid IN (SELECT rowid FROM {name} WHERE {name} MATCH :fts)"
             ).bindparams(fts=words)
+        if PG_SEARCH_TABLE in self.search_tables:
+            return _pg_word_filter(table, q)
         column = table.c.text if table is t.quotes else sentence(table)
         conds = [column.ilike(f"%{w}%") for w in re.findall(r"\w+", q)]
         return sa.and_(*conds)

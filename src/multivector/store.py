@@ -178,6 +178,42 @@ def _search_index(conn: Connection) -> None:
         conn.exec_driver_sql(sql)
 
 
+#: The same search on PostgreSQL: word lists (tsvector, 'simple' configuration: lower-cased
+#: words, no stemming, like FTS5's unicode61) with GIN indexes. Quotes index an expression over
+#: their own columns; a statement's text lives in its article, so a side table filled by a
+#: trigger holds its words. The dashboard uses them when `search_statements` exists.
+PG_SEARCH_DOC = "to_tsvector('simple', {text} || ' ' || coalesce({speaker}, ''))"
+PG_SEARCH_INDEX_SQL = (
+    "CREATE TABLE search_statements (article_id VARCHAR(32) NOT NULL, char_start INTEGER NOT "
+    "NULL, char_end INTEGER NOT NULL, doc TSVECTOR NOT NULL, PRIMARY KEY (article_id, "
+    "char_start, char_end))",
+    "INSERT INTO search_statements SELECT s.article_id, s.char_start, s.char_end, "
+    + PG_SEARCH_DOC.format(
+        text="substr(a.text, s.char_start + 1, s.char_end - s.char_start)", speaker="s.speaker"
+    )
+    + " FROM statements s JOIN articles a ON a.id = s.article_id",
+    "CREATE INDEX search_statements_doc ON search_statements USING GIN (doc)",
+    "CREATE FUNCTION search_statements_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "INSERT INTO search_statements SELECT NEW.article_id, NEW.char_start, NEW.char_end, "
+    + PG_SEARCH_DOC.format(
+        text="substr(a.text, NEW.char_start + 1, NEW.char_end - NEW.char_start)",
+        speaker="NEW.speaker",
+    )
+    + " FROM articles a WHERE a.id = NEW.article_id ON CONFLICT DO NOTHING; RETURN NEW; END $$",
+    "CREATE TRIGGER search_statements_insert AFTER INSERT ON statements FOR EACH ROW "
+    "EXECUTE FUNCTION search_statements_insert()",
+    "CREATE INDEX quotes_search ON quotes USING GIN ("
+    + PG_SEARCH_DOC.format(text="text", speaker="speaker")
+    + ")",
+)
+
+
+def _search_index_postgresql(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        for sql in PG_SEARCH_INDEX_SQL:
+            conn.exec_driver_sql(sql)
+
+
 #: Named migrations, applied in order, each once per database. Append; never edit one.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_articles", _create(articles, boilerplate, skips)),
@@ -186,6 +222,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
         _create(mentions, persons, article_persons, quotes, statements, forecasts, numbers),
     ),
     ("0003_search_index", _search_index),
+    ("0004_search_index_postgresql", _search_index_postgresql),
 )
 
 
