@@ -78,7 +78,7 @@ RECORD_KINDS: tuple[tuple[str, str, sa.Table, Callable[[dict[str, Any]], str]], 
 )
 
 
-PG_SEARCH_TABLE = "search_statements"
+PG_SEARCH_COLUMN = "search_doc"
 
 
 def _pg_word_filter(table: sa.Table, q: str) -> Any:
@@ -86,12 +86,9 @@ def _pg_word_filter(table: sa.Table, q: str) -> Any:
     expression over quotes must read exactly as the index's, `store.PG_SEARCH_DOC`)."""
     if table.name == "quotes":
         doc = t.PG_SEARCH_DOC.format(text="quotes.text", speaker="quotes.speaker")
-        return sa.text(f"{doc} @@ plainto_tsquery('simple', :words)").bindparams(words=q)
-    return sa.text(
-        f"(statements.article_id, statements.char_start, statements.char_end) IN (SELECT "
-        f"article_id, char_start, char_end FROM {PG_SEARCH_TABLE} "
-        "WHERE doc @@ plainto_tsquery('simple', :words))"
-    ).bindparams(words=q)
+    else:
+        doc = f"statements.{PG_SEARCH_COLUMN}"
+    return sa.text(f"{doc} @@ plainto_tsquery('simple', :words)").bindparams(words=q)
 
 
 def fts_query(text: str) -> str:
@@ -129,12 +126,15 @@ class Dashboard:
         self.search_tables = self._search_tables()
 
     def _search_tables(self) -> set[str]:
-        """The word indexes this database has: SQLite's FTS5 tables, or PostgreSQL's
-        `search_statements` (migration 0004, with the quotes index beside it)."""
+        """The word indexes this database has: SQLite's FTS5 tables, or on PostgreSQL the
+        `statements.search_doc` column (migration 0004, with the quotes index beside it)."""
         with self.db.engine.connect() as conn:
-            names = set(sa.inspect(conn).get_table_names())
-        wanted = SEARCH_TABLES.values() if self.db.is_sqlite else (PG_SEARCH_TABLE,)
-        return {name for name in wanted if name in names}
+            inspector = sa.inspect(conn)
+            if not self.db.is_sqlite:
+                columns = {c["name"] for c in inspector.get_columns("statements")}
+                return {PG_SEARCH_COLUMN} if PG_SEARCH_COLUMN in columns else set()
+            names = set(inspector.get_table_names())
+        return {name for name in SEARCH_TABLES.values() if name in names}
 
     def _version(self) -> tuple[Any, ...]:
         """Cheap fingerprint of the stored data, so the cached overview follows new runs."""
@@ -204,7 +204,7 @@ class Dashboard:
             return sa.text(
                 f"{table.name}.rowid IN (SELECT rowid FROM {name} WHERE {name} MATCH :fts)"
             ).bindparams(fts=words)
-        if PG_SEARCH_TABLE in self.search_tables:
+        if PG_SEARCH_COLUMN in self.search_tables:
             return _pg_word_filter(table, q)
         column = table.c.text if table is t.quotes else sentence(table)
         conds = [column.ilike(f"%{w}%") for w in re.findall(r"\w+", q)]
