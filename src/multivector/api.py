@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
-from .engine import Engine, run_extraction
+from .engine import Engine, batches, run_extraction
 from .ingest import IngestOptions, read_articles
 from .pipeline import Pipeline, Resources, build_pipeline
 from .records import RECORD_FIELDS, Article, Extraction, Skip
@@ -37,12 +36,6 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         return 1 if self.skipped else 0
-
-
-def _batches(items: Iterable[Article | Skip], size: int) -> Iterator[list[Article | Skip]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def extract(
@@ -88,7 +81,7 @@ def analyze(
     in_flight: set[str] = set()  # ids sent for extraction but not yet stored
 
     def jobs() -> Iterator[tuple[list[Article | Skip], list[Article]]]:
-        for batch in _batches(read_articles(paths, options), batch_size):
+        for batch in batches(read_articles(paths, options), batch_size):
             articles = [a for a in batch if isinstance(a, Article)]
             known = store.known_ids([a.id for a in articles])
             todo: dict[str, Article] = {}
