@@ -264,13 +264,17 @@ class QuoteContext:
             return self.indefinite(s, end, dm.group("head").lower(), anchor)
         return self.describe(s, end, dm.group("head").lower(), anchor)
 
+    def _head_mention(self, start: int, end: int) -> Mention | None:
+        """The actor mention at the head (the right end) of a subject phrase."""
+        heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
+        return heads[-1] if heads else None
+
     def _named_body(self, start: int, end: int) -> Speaker | None:
         """A bloc or organisation that is the whole subject ('the European Commission said'),
         read before the unnamed-source rule takes its head noun for a generic 'commission'."""
-        heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
-        if not heads or heads[-1].kind not in ("bloc", "org"):
+        m = self._head_mention(start, end)
+        if m is None or m.kind not in ("bloc", "org"):
             return None
-        m = heads[-1]
         if self.text[start : m.start].strip().lower() not in ("", "the"):
             return None  # 'experts from the EU said': the experts speak
         return Speaker(m.surface, None, m.surface, m.start, m.end)
@@ -278,10 +282,9 @@ class QuoteContext:
     def _state_subject(self, start: int, end: int) -> Speaker | None:
         """A state or its metonym as subject ('the Kremlin said'): the state label; a bloc or
         an organisation ('NATO said', 'the European Commission said'): its name as written."""
-        heads = [m for m in self.mentions_in(start, end) if m.end >= end - 1]
-        if not heads or heads[-1].kind == "demonym" or heads[-1].place:
+        m = self._head_mention(start, end)
+        if m is None or m.kind == "demonym" or m.place:
             return None
-        m = heads[-1]
         label = self.state_name(m) if m.kind in ("country", "metonym") else m.surface
         return Speaker(label, None, m.surface, m.start, m.end)
 
