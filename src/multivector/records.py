@@ -13,7 +13,7 @@ import hashlib
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 MentionKind = Literal["country", "bloc", "org", "metonym", "demonym"]
 QuoteKind = Literal["direct", "indirect"]
@@ -29,12 +29,45 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+#: Field values `to_json` passes through as they are: most fields, so tested first and cheaply.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    """The JSON-ready form of a field value: records and dataclasses as dicts, sequences as
+    lists, anything else as it is."""
+    if isinstance(value, Record):
+        return value.to_json()
+    if isinstance(value, tuple | list):
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
     return value
+
+
+class _Layout(NamedTuple):
+    """A record class's field names and a reader of all their values at once."""
+
+    names: tuple[str, ...]
+    values: Callable[[Any], tuple[Any, ...]]
+
+
+_LAYOUTS: dict[type, _Layout] = {}
+
+
+def _layout(cls: type) -> _Layout:
+    """The layout of a record class, built once: `to_json` and pickling run once per record
+    in a run, and `dataclasses.fields` plus a getattr loop was most of their cost."""
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        getter = operator.attrgetter(*names)  # reads the values in C
+        if len(names) == 1:  # attrgetter of one name returns the bare value
+            layout = _Layout(names, lambda record: (getter(record),))
+        else:
+            layout = _Layout(names, getter)
+        _LAYOUTS[cls] = layout
+    return layout
 
 
 class Record:
@@ -43,28 +76,17 @@ class Record:
     __slots__ = ()
 
     def to_json(self) -> dict[str, Any]:
-        return _plain(self)  # type: ignore[no-any-return]
+        names, values = _layout(type(self))
+        return {
+            name: value if type(value) in _SCALARS else _plain(value)
+            for name, value in zip(names, values(self), strict=True)
+        }
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
         """Pickle as the constructor call: records travel between Dask workers and the
         writer, and this is about twice as fast both ways as the slots dataclass default."""
         cls = type(self)
-        values = _FIELD_VALUES.get(cls)
-        if values is None:
-            values = _FIELD_VALUES[cls] = _field_values(cls)
-        return cls, values(self)
-
-
-def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """The field values of a record as one tuple, read in C (`attrgetter`), not in a loop."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    getter = operator.attrgetter(*names)
-    if len(names) == 1:  # attrgetter of one name returns the bare value
-        return lambda record: (getter(record),)
-    return getter
-
-
-_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+        return cls, _layout(cls).values(self)
 
 
 @dataclass(frozen=True, slots=True)
