@@ -8,7 +8,9 @@ Prints, in one run, on the same generated text:
 1. words/s of the full pipeline (`build_pipeline()`, every registered step) on one core, and of
    spaCy's blank English tokenizer + sentencizer (`nlp.pipe`): the floor any spaCy-based
    pipeline pays before doing any work; and their ratio (target: >= 0.5);
-2. the speed-up of the extraction with `--workers N` (a local Dask cluster, default 2);
+2. the speed-up of the extraction with `--workers N` (a local Dask cluster, default 2), and the
+   ceiling that the one process reading, collecting and writing around the workers sets on it
+   (its CPU per article, measured for `extract`'s JSON lines and `analyze` into SQLite);
 3. the peak memory (RSS) of a streaming `analyze` run, measured in a child process, at
    `--n-small` and `--n-large` articles (target: large <= 1.2 x small).
 
@@ -314,6 +316,69 @@ def time_workers(articles: list, workers: int) -> tuple[float, float]:
     return ready - start, done - ready
 
 
+def time_writer(articles: list, n: int) -> dict[str, float]:
+    """CPU seconds of the single process that reads, collects and writes around the workers:
+    its work per article bounds the speed-up any number of workers can give."""
+    import pickle
+
+    from multivector.engine import PipelineSpec, batches, extract_batch, worker_pipeline
+    from multivector.ingest import read_articles
+    from multivector.pipeline import build_pipeline
+    from multivector.store import Store
+
+    spec = PipelineSpec.of(build_pipeline())
+    worker_pipeline(spec)(articles[0])
+    cpu: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="mv-bench-") as tmp:
+        folder = write_corpus(Path(tmp) / "corpus", n)
+        start = time.process_time()
+        read = sum(1 for _ in read_articles([folder]))
+        cpu["read"] = time.process_time() - start
+        assert read == n, f"read {read} of {n} articles"
+        start = time.process_time()
+        parts = [extract_batch(spec, batch) for batch in batches(articles, 200)]
+        cpu["extract"] = time.process_time() - start
+        blobs = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in parts]
+        start = time.process_time()
+        extractions = _joined(articles, [pickle.loads(b) for b in blobs])
+        cpu["unpickle"] = time.process_time() - start
+        start = time.process_time()
+        for extraction in extractions:
+            json.dumps(extraction.to_json(), ensure_ascii=False)
+        cpu["jsonl"] = time.process_time() - start
+        with Store(Path(tmp) / "run.db") as store:
+            start = time.process_time()
+            for batch in batches(extractions, 200):
+                store.write_batch(batch)
+            cpu["sqlite"] = time.process_time() - start
+    return cpu
+
+
+def _joined(articles: list, parts: list) -> list:
+    from multivector.records import Extraction
+
+    flat = [p for batch in parts for p in batch]
+    return [Extraction(article=a, **p) for a, p in zip(articles, flat, strict=True)]
+
+
+def print_writer(cpu: dict[str, float], n: int) -> None:
+    """The writer's cost per article and the speed-up ceiling it sets (unlimited workers)."""
+    ms = {k: 1000 * v / n for k, v in cpu.items()}
+    print("\nthe single reader/writer around the workers (CPU ms per article)")
+    print(
+        f"  extraction {ms['extract']:.2f} (on the workers); here: reading {ms['read']:.2f}, "
+        f"unpickling results {ms['unpickle']:.2f}, JSON lines {ms['jsonl']:.2f}, "
+        f"SQLite {ms['sqlite']:.2f}"
+    )
+    for command, sink in (("extract", "jsonl"), ("analyze (SQLite)", "sqlite")):
+        serial = cpu["read"] + cpu["extract"] + cpu[sink]
+        writer = cpu["read"] + cpu["unpickle"] + cpu[sink]
+        print(
+            f"  {command}: speed-up ceiling with unlimited workers x{serial / writer:.1f} "
+            "(the writer busy all the time)"
+        )
+
+
 def peak_rss(corpus: Path, db: Path) -> tuple[int, float, str]:
     """(peak RSS bytes, seconds, summary) of `analyze` in a child process.
 
@@ -443,6 +508,7 @@ def main() -> None:
                 f"(overhead x{CPU['workers'] / CPU['serial']:.2f}); wall-clock speed-up needs "
                 f"{args.workers} idle cores"
             )
+        print_writer(time_writer(articles, len(corpus)), len(corpus))
 
     if not args.no_memory:
         print("\nstreaming analyze (child process, SQLite, JSONL shards of 1000 articles)")
