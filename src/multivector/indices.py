@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from .vectors import VectorSet
 
 if TYPE_CHECKING:
+    from .queries import ReadOnlyDB
     from .store import Store
 
 Period = Literal["all", "year", "quarter", "month"]
@@ -277,7 +278,9 @@ def compute_indices(
     return out
 
 
-def load_statement_rows(store: Store, *, focus: str | None = None) -> Iterator[StatementRow]:
+def load_statement_rows(
+    store: Store | ReadOnlyDB, *, focus: str | None = None
+) -> Iterator[StatementRow]:
     """Stored statements (of one focal country, or all) with their article's date."""
     from . import store as tables
 
@@ -303,7 +306,7 @@ def load_statement_rows(store: Store, *, focus: str | None = None) -> Iterator[S
             )
 
 
-def stored_foci(store: Store) -> list[str]:
+def stored_foci(store: Store | ReadOnlyDB) -> list[str]:
     """Focal countries that have statements in the store, most statements first."""
     from . import store as tables
 
@@ -319,7 +322,7 @@ def stored_foci(store: Store) -> list[str]:
 
 
 def vector_indices(
-    store: Store,
+    store: Store | ReadOnlyDB,
     *,
     focus: str | None = None,
     vectors: VectorSet,

@@ -46,11 +46,9 @@ from .contexts import (
     SummarySection,
     slug,
 )
+from .indices import Period, vector_indices
 from .queries import ReadOnlyDB, json_has, open_readonly, vector_filter
 from .report_queries import (
-    Period,
-    StoredVectors,
-    compute_indices,
     default_focus,
     resolve_vectors,
     top_people,
@@ -94,10 +92,8 @@ __all__ = [
     "QuoteRow",
     "ReportOptions",
     "ReportPage",
-    "StoredVectors",
     "SummarySection",
     "build_report",
-    "compute_indices",
     "default_focus",
     "environment",
     "forecast_status",
@@ -131,11 +127,9 @@ class ReportOptions:
 def report_context(db: ReadOnlyDB, options: ReportOptions, *, inline_js: bool = True) -> ReportPage:
     """Everything the report shows, computed from a read-only database."""
     focus = options.focus or default_focus(db)
-    vectors = resolve_vectors(db, focus, options.vectors)
+    vectors = resolve_vectors(focus, options.vectors)
     names = vector_names(vectors)
-    periods = compute_indices(
-        db, focus=focus, vectors=vectors, by=options.by, n_boot=options.n_boot
-    )
+    periods = vector_indices(db, focus=focus, vectors=vectors, by=options.by, n_boot=options.n_boot)
     whole = periods[0]
     chart = ChartWriter(inline_js)
     links = options.links

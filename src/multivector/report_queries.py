@@ -8,13 +8,13 @@ the section contexts from them is `sections.py`'s job.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 
 from . import store as t
+from .indices import stored_foci
 from .queries import (
     ReadOnlyDB,
     count_rows,
@@ -24,80 +24,25 @@ from .queries import (
     vector_filter,
     with_article,
 )
-
-Period = Literal["all", "year", "quarter", "month"]
+from .vectors import VectorSet, load_vectors
 
 
 def default_focus(db: ReadOnlyDB) -> str | None:
     """The focal country with the most statements (None when nothing is stored)."""
-    s = t.statements
-    query = (
-        sa.select(s.c.focus)
-        .where(s.c.focus.is_not(None))
-        .group_by(s.c.focus)
-        .order_by(sa.func.count().desc(), s.c.focus)
-        .limit(1)
-    )
-    found = rows(db, query)
-    return found[0]["focus"] if found else None
+    foci = stored_foci(db)
+    return foci[0] if foci else None
 
 
-class StoredVectors:
-    """A vector set read back from stored statements, for when no definition can be loaded.
-
-    A partner belongs to the vectors its single-partner statements were assigned to.
-    """
-
-    def __init__(
-        self, names: Sequence[str], members: dict[str, dict[str, float]], focus: str | None
-    ) -> None:
-        self.names = tuple(names)
-        self._members = members
-        self.focus = focus
-        self.vectors = {n: {p: 1.0 for p, vs in members.items() if n in vs} for n in names}
-
-    def weights(self, partner: str) -> dict[str, float]:
-        return self._members.get(partner, {})
-
-    @classmethod
-    def from_db(cls, db: ReadOnlyDB, focus: str | None) -> StoredVectors:
-        s = t.statements
-        query = sa.select(s.c.partners, s.c.vectors)
-        if focus is not None:
-            query = query.where(s.c.focus == focus)
-        names: set[str] = set()
-        members: dict[str, dict[str, float]] = defaultdict(dict)
-        with db.engine.connect() as conn:
-            for partners, vectors in conn.execute(query):
-                names.update(vectors)
-                if len(partners) == 1:
-                    for v in vectors:
-                        members[partners[0]][v] = 1.0
-        return cls(sorted(names), dict(members), focus)
-
-
-def resolve_vectors(db: ReadOnlyDB, focus: str | None, vectors: Any = None) -> Any:
+def resolve_vectors(focus: str | None, vectors: VectorSet | str | Path | None = None) -> VectorSet:
     """The vector definition: an object given, a path or name to load, or the bundled one."""
     if vectors is None or isinstance(vectors, str | Path):
-        try:
-            from .vectors import load_vectors
-        except ImportError:  # no vector definitions available: read them back from the store
-            return StoredVectors.from_db(db, focus)
-        vectors = load_vectors(vectors, focus=focus)
+        return load_vectors(vectors, focus=focus)
     return vectors
 
 
-def vector_names(vectors: Any) -> list[str]:
+def vector_names(vectors: VectorSet) -> list[str]:
     """Vector names in definition order."""
-    return list(getattr(vectors, "names", None) or vectors.vectors)
-
-
-def compute_indices(
-    db: ReadOnlyDB, *, focus: str | None, vectors: Any, by: Period, n_boot: int
-) -> list[Any]:
-    from .indices import vector_indices
-
-    return vector_indices(db, focus=focus, vectors=vectors, by=by, n_boot=n_boot)  # type: ignore[arg-type]
+    return list(vectors.vectors)
 
 
 def top_people(db: ReadOnlyDB, limit: int) -> list[dict[str, Any]]:
