@@ -46,6 +46,7 @@ from .queries import (
     with_article,
 )
 from .report import ReportOptions, report_context
+from .report_queries import default_focus, resolve_vectors, vector_names
 from .sections import forecast_window
 
 MAX_LIMIT = 500
@@ -302,7 +303,8 @@ class Dashboard:
 
     @functools.cached_property
     def vector_names(self) -> list[str]:
-        return [f.vector for f in self.overview().profile.rows]
+        """The search form's vectors: the overview's, without computing the overview."""
+        return vector_names(resolve_vectors(default_focus(self.db)))
 
     # ------------------------------------------------------------------ people
 
