@@ -46,7 +46,7 @@ from .queries import (
     with_article,
 )
 from .report import ReportOptions, report_context
-from .report_queries import default_focus, resolve_vectors, vector_names
+from .report_queries import default_focus, person_quotes, resolve_vectors, vector_names
 from .sections import forecast_window
 
 MAX_LIMIT = 500
@@ -317,7 +317,7 @@ class Dashboard:
             found = rows(self.db, sa.select(p).where(p.c.name == key).order_by(p.c.key).limit(1))
             key = found[0]["key"] if found else key
         mentions = self._person_mentions(key)
-        quote_rows = self._person_quotes(key, limit + 1, offset)
+        quote_rows = person_quotes(self.db, key, limit + 1, offset)
         if not found and not mentions and not quote_rows and offset == 0:
             return None, False
         name = found[0]["name"] if found else (mentions[0]["name"] if mentions else key)
@@ -359,18 +359,6 @@ class Dashboard:
             .where(ap.c.person_key == key)
             .order_by(a.c.published, ap.c.article_id)
             .limit(MAX_LIMIT),
-        )
-
-    def _person_quotes(self, key: str, limit: int, offset: int) -> list[dict[str, Any]]:
-        q, a = t.quotes, t.articles
-        columns = (q.c.article_id, q.c.char_start, q.c.char_end, q.c.text, q.c.kind)
-        return rows(
-            self.db,
-            with_article(q, *columns)
-            .where(quoted_by(key))
-            .order_by(a.c.published, q.c.article_id, q.c.char_start)
-            .limit(limit)
-            .offset(offset),
         )
 
     def _person_forecasts(self, names: Sequence[str]) -> list[dict[str, Any]]:

@@ -144,13 +144,16 @@ def vector_statements(
     return count_rows(db, s, cond), found
 
 
-def person_quotes(db: ReadOnlyDB, key: str, limit: int) -> list[dict[str, Any]]:
-    """The first `limit` quotes of a person, oldest first, with their articles."""
+def person_quotes(db: ReadOnlyDB, key: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """A person's quotes from `offset`, at most `limit`, oldest first, with their articles
+    (the report's evidence and the dashboard's person pages)."""
     q, a = t.quotes, t.articles
+    columns = (q.c.article_id, q.c.char_start, q.c.char_end, q.c.text, q.c.kind, q.c.cue)
     return rows(
         db,
-        with_article(q, q.c.article_id, q.c.text, q.c.kind, q.c.cue)
+        with_article(q, *columns)
         .where(quoted_by(key))
         .order_by(a.c.published, q.c.article_id, q.c.char_start)
-        .limit(limit),
+        .limit(limit)
+        .offset(offset),
     )
