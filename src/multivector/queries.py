@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -187,14 +187,3 @@ def stream(db: ReadOnlyDB, table: str, *, batch: int = 5000) -> Iterator[list[di
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
         for part in result.partitions(batch):
             yield [dict(r._mapping) for r in part]
-
-
-def article_refs(db: ReadOnlyDB, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Title, source, date and file of some articles, by id."""
-    if not ids:
-        return {}
-    a = t.articles
-    query = sa.select(a.c.id, a.c.doc, a.c.title, a.c.source, a.c.published, a.c.url).where(
-        a.c.id.in_(sorted(set(ids)))
-    )
-    return {r["id"]: r for r in rows(db, query)}
