@@ -107,6 +107,17 @@ def article_href(aid: str, anchor: str = "") -> str:
     return f"/article/{quote(aid, safe='')}" + (f"#{anchor}" if anchor else "")
 
 
+def record_anchor(prefix: str, start: int, end: int) -> str:
+    """The id of a record on its article page (prefix from RECORD_KINDS): links into the
+    page and the page itself must spell it alike."""
+    return f"{prefix}-{start}-{end}"
+
+
+def record_href(prefix: str, r: dict[str, Any]) -> str:
+    """The link to a stored record (a row with article_id, char_start, char_end)."""
+    return article_href(r["article_id"], record_anchor(prefix, r["char_start"], r["char_end"]))
+
+
 WEB_LINKS = Links(
     vector=lambda v: f"/search?{urlencode({'vector': v})}",
     person=person_href,
@@ -499,7 +510,7 @@ class Dashboard:
             )
             for r in rows(self.db, query):
                 start, end = int(r["char_start"]), int(r["char_end"])
-                spans.append(Span(start, end, kind, f"{prefix}-{start}-{end}", detail(r)))
+                spans.append(Span(start, end, kind, record_anchor(prefix, start, end), detail(r)))
         return spans
 
 
@@ -517,7 +528,7 @@ def _hit(kind: str, prefix: str, r: dict[str, Any], speaker_href: str, **detail:
         article_title=r["title"] or r["doc"],
         article_source=r["source"] or "",
         published=r["published"] or "undated",
-        href=article_href(r["article_id"], f"{prefix}-{r['char_start']}-{r['char_end']}"),
+        href=record_href(prefix, r),
     )
 
 
@@ -527,7 +538,7 @@ def _person_quote(r: dict[str, Any]) -> PersonQuote:
         kind=r["kind"],
         article_title=r["title"] or r["doc"],
         published=r["published"] or "undated",
-        href=article_href(r["article_id"], f"q-{r['char_start']}-{r['char_end']}"),
+        href=record_href("q", r),
     )
 
 
@@ -538,7 +549,7 @@ def _person_forecast(r: dict[str, Any]) -> PersonForecast:
         window=forecast_window(r["window_from"], r["window_to"]),
         article_title=r["title"] or r["doc"],
         published=r["published"] or "undated",
-        href=article_href(r["article_id"], f"f-{r['char_start']}-{r['char_end']}"),
+        href=record_href("f", r),
     )
 
 
