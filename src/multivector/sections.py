@@ -103,13 +103,22 @@ def summary_section(
     )
 
 
+def _dated(periods: list[Any]) -> list[Any]:
+    """The dated periods, or the whole corpus ('all') when no article has a date."""
+    return [p for p in periods if p.period != "all"] or [p for p in periods if p.period == "all"]
+
+
+def _vector_links(names: Sequence[str], links: Links) -> tuple[Link, ...]:
+    """The "statements behind this chart" links: one per vector."""
+    return tuple(Link(n, links.vector(n)) for n in names)
+
+
 def balance_section(
     periods: list[Any], names: Sequence[str], chart: ChartWriter, links: Links
 ) -> BalanceSection:
-    dated = [p for p in periods if p.period != "all"]
+    dated = _dated(periods)
     note = ""
-    if not dated:
-        dated = [p for p in periods if p.period == "all"]
+    if all(p.period == "all" for p in dated):
         note = (
             "No article has a publication date, so the whole corpus is shown as one "
             "period ('all'); pass --published at analysis time to date undated articles."
@@ -118,7 +127,7 @@ def balance_section(
         chart=chart(balance_figure(dated, names), "chart-balance"),
         periods=tuple(p.period for p in dated),
         note=note,
-        evidence=tuple(Link(n, links.vector(n)) for n in names),
+        evidence=_vector_links(names, links),
     )
 
 
@@ -143,7 +152,7 @@ def profile_section(
     return ProfileSection(
         chart=chart(fig, "chart-profile"),
         rows=table,
-        evidence=tuple(Link(n, links.vector(n)) for n in names),
+        evidence=_vector_links(names, links),
     )
 
 
@@ -167,15 +176,14 @@ def domain_section(
     return DomainSection(
         chart=chart(fig, "chart-domains"),
         rows=table,
-        evidence=tuple(Link(n, links.vector(n)) for n in names),
+        evidence=_vector_links(names, links),
     )
 
 
 def index_section(
     periods: list[Any], names: Sequence[str], chart: ChartWriter, links: Links
 ) -> IndexSection:
-    dated = [p for p in periods if p.period != "all"] or [p for p in periods if p.period == "all"]
-    fig = index_figure(dated)
+    fig = index_figure(_dated(periods))
     table = tuple(
         IndexRow(
             period=p.period,
@@ -193,7 +201,7 @@ def index_section(
     return IndexSection(
         chart=chart(fig, "chart-indices"),
         rows=table,
-        evidence=tuple(Link(n, links.vector(n)) for n in names),
+        evidence=_vector_links(names, links),
     )
 
 
