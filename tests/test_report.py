@@ -263,13 +263,13 @@ def test_analyze_writes_the_report(runner, tmp_path: Path, write_file) -> None:
 def test_seed_corpus_report_has_data_in_every_chart(shared_dir: Path, tmp_path: Path) -> None:
     import multivector.extractors  # noqa: F401 - registers the steps
     from multivector import api
-    from multivector.pipeline import available_steps
+    from multivector.pipeline import available_steps, build_pipeline
 
     provided = {s.provides for s in available_steps().values()}
     if not {"statements", "quotes", "forecasts"} <= provided:
         pytest.skip(f"the pipeline has no statements/quotes/forecasts steps yet ({provided})")
     db = tmp_path / "seeds.db"
-    pipeline = api.build_pipeline(resources=api.make_resources(focus="KAZ"))
+    pipeline = build_pipeline(resources=api.make_resources(focus="KAZ"))
     api.analyze([shared_dir / "corpus" / "seeds"], db=db, pipeline=pipeline)
     html = rp.build_report(
         db, out=tmp_path / "seeds.html", today=date(2026, 11, 22), n_boot=100

@@ -12,13 +12,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import Engine, batches, run_extraction
+from .engine import DEFAULT_BATCH, Engine, batches, run_extraction
 from .ingest import IngestOptions, read_articles
-from .pipeline import Pipeline, Resources, build_pipeline
+from .pipeline import Pipeline, Resources
 from .records import RECORD_FIELDS, Article, Extraction, Skip
 from .store import Store
 
-DEFAULT_BATCH = 200
 #: Called once per article or skip as the run goes (progress bars, logging).
 Listener = Callable[[Article | Skip], None]
 
@@ -53,7 +52,7 @@ def extract(
     """
     yield from run_extraction(
         read_articles(paths, options),
-        pipeline=pipeline or build_pipeline(),
+        pipeline=pipeline,
         workers=workers,
         scheduler=scheduler,
     )
@@ -92,7 +91,7 @@ def analyze(
             yield batch, list(todo.values())
 
     try:
-        with Engine(pipeline or build_pipeline(), workers=workers, scheduler=scheduler) as engine:
+        with Engine(pipeline, workers=workers, scheduler=scheduler) as engine:
             for batch, extractions in engine.map(jobs()):
                 skipped = [s for s in batch if isinstance(s, Skip)]
                 read = sum(1 for a in batch if isinstance(a, Article))

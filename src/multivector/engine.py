@@ -92,12 +92,11 @@ class Engine:
         *,
         workers: int | None = None,
         scheduler: str | None = None,
-        in_flight: int | None = None,
     ) -> None:
         self.pipeline = pipeline or build_pipeline()
         self.workers = workers or 1
         self.scheduler = scheduler
-        self.in_flight = in_flight
+        self.in_flight = 1  # set when a cluster is reached: two batches per worker thread
         self.client: Any = None
         self._cluster: Any = None
 
@@ -134,9 +133,7 @@ class Engine:
             self.__exit__()
             where = self.scheduler or "a local cluster"
             raise PipelineError(f"cannot start Dask on {where}: {exc}") from None
-        if self.in_flight is None:
-            threads = sum(self.client.nthreads().values()) or 1
-            self.in_flight = 2 * threads
+        self.in_flight = 2 * (sum(self.client.nthreads().values()) or 1)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -157,7 +154,7 @@ class Engine:
             return
         spec = PipelineSpec.of(self.pipeline)
         pending: deque[tuple[T, Sequence[Article], Any]] = deque()
-        limit = max(1, self.in_flight or 1)
+        limit = self.in_flight
         for tag, articles in jobs:
             articles = list(articles)
             future = (
