@@ -177,9 +177,9 @@ def human_size(n: float) -> str:
     return f"{n / 1_000_000:,.1f} MB"
 
 
-def _too_big(size: int, max_bytes: int) -> str:
+def _too_big(size: int, max_bytes: int, what: str = "file") -> str:
     limit = human_size(max_bytes)
-    return f"file is {human_size(size)}, over the {limit} limit (raise it with --max-size)"
+    return f"{what} is {human_size(size)}, over the {limit} limit (raise it with --max-size)"
 
 
 def _os_reason(exc: OSError) -> str:
@@ -199,9 +199,7 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         raise InputError(source, _os_reason(exc)) from None
     if len(data) > max_bytes:  # it grew after the check
         raise InputError(source, _too_big(len(data), max_bytes))
-    if not data.strip():
-        raise InputError(source, "empty file")
-    return data
+    return data  # `decode` tells an empty (or blank) file
 
 
 def build_article(
@@ -356,10 +354,7 @@ def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Item]:
             try:
                 if len(raw) > options.max_bytes:
                     raise InputError(
-                        str(path),
-                        f"line is {human_size(len(raw))}, over the {human_size(options.max_bytes)}"
-                        " limit (raise it with --max-size)",
-                        line=number,
+                        str(path), _too_big(len(raw), options.max_bytes, "line"), line=number
                     )
                 try:
                     line = raw.rstrip(b"\r\n").decode("utf-8-sig" if number == 1 else "utf-8")
