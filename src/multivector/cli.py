@@ -257,9 +257,8 @@ def analyze(
     """
     try:
         options = _ingest_options(max_size, published, boilerplate)
-        report_file = file_identity(report) if report is not None else None
-        if report_file is not None:  # a report from an earlier run is not an article
-            options = dataclasses.replace(options, exclude=options.exclude | {report_file})
+        if report is not None:  # a report from an earlier run is not an article
+            options = _excluding(options, file_identity(report))
         pipeline = _pipeline(focus, vectors, gazetteer, spacy_model, rules)
         with Store(db) as store, _progress(progress and err.is_terminal, "Analysing") as listener:
             summary = api.analyze(
@@ -348,6 +347,11 @@ def _not_reading(sink: Any, options: IngestOptions) -> IngestOptions:
         identity = file_identity(sink.fileno())
     except (AttributeError, OSError, ValueError):  # not a real file (a test runner's buffer)
         return options
+    return _excluding(options, identity)
+
+
+def _excluding(options: IngestOptions, identity: tuple[int, int] | None) -> IngestOptions:
+    """`options` that also skip the file of this identity (None: no file to skip)."""
     if identity is None:
         return options
     return dataclasses.replace(options, exclude=options.exclude | {identity})
