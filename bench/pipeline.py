@@ -321,7 +321,13 @@ def time_writer(articles: list, n: int) -> dict[str, float]:
     its work per article bounds the speed-up any number of workers can give."""
     import pickle
 
-    from multivector.engine import PipelineSpec, batches, extract_batch, worker_pipeline
+    from multivector.engine import (
+        PipelineSpec,
+        batches,
+        extract_batch,
+        join_records,
+        worker_pipeline,
+    )
     from multivector.ingest import read_articles
     from multivector.pipeline import build_pipeline
     from multivector.store import Store
@@ -340,7 +346,7 @@ def time_writer(articles: list, n: int) -> dict[str, float]:
         cpu["extract"] = time.process_time() - start
         blobs = [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in parts]
         start = time.process_time()
-        extractions = _joined(articles, [pickle.loads(b) for b in blobs])
+        extractions = join_records(articles, [p for b in blobs for p in pickle.loads(b)])
         cpu["unpickle"] = time.process_time() - start
         start = time.process_time()
         for extraction in extractions:
@@ -352,13 +358,6 @@ def time_writer(articles: list, n: int) -> dict[str, float]:
                 store.write_batch(batch)
             cpu["sqlite"] = time.process_time() - start
     return cpu
-
-
-def _joined(articles: list, parts: list) -> list:
-    from multivector.records import Extraction
-
-    flat = [p for batch in parts for p in batch]
-    return [Extraction(article=a, **p) for a, p in zip(articles, flat, strict=True)]
 
 
 def print_writer(cpu: dict[str, float], n: int) -> None:

@@ -172,8 +172,12 @@ def _collect(job: tuple[T, Sequence[Article], Any]) -> tuple[T, list[Extraction]
     tag, articles, future = job
     if future is None:
         return tag, []
-    parts: list[dict[str, Any]] = future.result()
-    return tag, [Extraction(article=a, **p) for a, p in zip(articles, parts, strict=True)]
+    return tag, join_records(articles, future.result())
+
+
+def join_records(articles: Sequence[Article], parts: Sequence[dict[str, Any]]) -> list[Extraction]:
+    """Extractions from a batch's articles and the records `extract_batch` sent back."""
+    return [Extraction(article=a, **p) for a, p in zip(articles, parts, strict=True)]
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
