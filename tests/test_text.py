@@ -11,8 +11,10 @@ from multivector.text import (
     WordStartFinder,
     ascii_lower,
     caseless_pattern,
+    in_sorted_spans,
     matches_at,
     sentence_spans,
+    sorted_spans,
     trie_regex,
 )
 
@@ -81,3 +83,32 @@ def test_sentences_do_not_end_at_abbreviations() -> None:
         "They spoke.",
         "New line",
     ]
+
+
+class _Record:
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+
+def test_sorted_spans_takes_tuples_and_records() -> None:
+    assert sorted_spans([(30, 40), _Record(5, 9), (5, 7)]) == [(5, 7), (5, 9), (30, 40)]
+    assert sorted_spans([]) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "inside"),
+    [
+        (0, 5, False),  # ends where the first span starts
+        (0, 6, True),
+        (9, 10, True),
+        (10, 20, False),  # between the spans
+        (19, 21, True),
+        (40, 50, False),  # starts where the last span ends
+        (35, 36, True),
+        (55, 60, False),
+    ],
+)
+def test_in_sorted_spans(start: int, end: int, inside: bool) -> None:
+    spans = sorted_spans([(30, 40), _Record(5, 10), (20, 25)])
+    assert in_sorted_spans(start, end, spans) is inside
+    assert in_sorted_spans(start, end, []) is False

@@ -30,9 +30,11 @@ from .text import (
     WordStartFinder,
     ascii_lower,
     caseless_pattern,
+    in_sorted_spans,
     matches_at,
     paragraph_spans,
     sentence_spans,
+    sorted_spans,
     trie_regex,
 )
 
@@ -519,10 +521,6 @@ def _headline_forecast(text: str, start: int, end: int, lex: ForecastLexicon) ->
 # --- the extractor -------------------------------------------------------------------------
 
 
-def _span_of(item: tuple[int, int] | Any) -> tuple[int, int]:
-    return item if isinstance(item, tuple) else (item.start, item.end)
-
-
 def find_forecasts(
     text: str,
     *,
@@ -540,7 +538,7 @@ def find_forecasts(
     resolved against `published` (ISO date) and is None without one.
     """
     lex = lexicon or load_lexicon()
-    skips = sorted(_span_of(s) for s in skip)
+    skips = sorted_spans(skip)
     cues: list[_Cue] = []
     lowered = ascii_lower(text)
     starts = lex.finder.starts(lowered) if lex.finder and lowered is not None else None
@@ -570,22 +568,16 @@ def find_forecasts(
     cue_starts = [c.start for c in cues]
     hz_starts = [h.start() for h in horizons]
 
-    def in_skip(a: int, b: int) -> bool:
-        if not skips:
-            return False
-        i = bisect.bisect_right(skips, (b, b))
-        return any(s < b and a < e for s, e in skips[max(0, i - 3) : i])
-
     headline: tuple[int, int] | None = None
     for p_start, p_end in paragraph_spans(text):
-        if not in_skip(p_start, p_end):
+        if not in_sorted_spans(p_start, p_end, skips):
             if _is_headline_line(text, p_start, p_end):
                 headline = (p_start, p_end)
             break
 
     spans: list[tuple[int, int, int, int]] = []  # start, end, sentence start, sentence end
     for s_start, s_end in _sentences_holding(sentence_spans(text), cue_starts, hz_starts):
-        if in_skip(s_start, s_end):
+        if in_sorted_spans(s_start, s_end, skips):
             continue
         lo, hi = bisect.bisect_left(cue_starts, s_start), bisect.bisect_left(cue_starts, s_end)
         hlo, hhi = bisect.bisect_left(hz_starts, s_start), bisect.bisect_left(hz_starts, s_end)

@@ -15,10 +15,9 @@ test, and amounts written out are parsed once.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,15 @@ from typing import Any
 from .config import load_data
 from .pipeline import Resources, step
 from .records import Article, Quantity
-from .text import WordStartFinder, ascii_lower, caseless_pattern, matches_at, trie_regex
+from .text import (
+    WordStartFinder,
+    ascii_lower,
+    caseless_pattern,
+    in_sorted_spans,
+    matches_at,
+    sorted_spans,
+    trie_regex,
+)
 
 _WORD_AT = re.compile(r"[ \t]+([^\W\d_](?:[\w'’-]*\w)?)")
 # The word before a position, read right to left in the reversed text: skip the trailing
@@ -251,12 +258,6 @@ def _amount_value(chunk: str, lex: QuantityLexicon) -> float:
     return _word_value(chunk, lex)
 
 
-def _in_skip(start: int, end: int, skip: Sequence[tuple[int, int]]) -> bool:
-    """Whether [start, end) overlaps one of the sorted, mostly disjoint `skip` spans."""
-    i = bisect.bisect_right(skip, (end, end))
-    return any(s < end and start < e for s, e in skip[max(0, i - 3) : i])
-
-
 # --- the extractor -------------------------------------------------------------------------
 
 
@@ -268,7 +269,7 @@ def find_quantities(
 ) -> tuple[Quantity, ...]:
     """Every quantity in `text`, in text order, outside the `skip` spans (e.g. boilerplate)."""
     lex = lexicon or load_lexicon()
-    spans = sorted(s if isinstance(s, tuple) else (s.start, s.end) for s in skip)
+    spans = sorted_spans(skip)
     out: list[Quantity] = []
     rev = text[::-1]
     lowered = ascii_lower(text) if lex.master_lower is not None else None
@@ -282,7 +283,7 @@ def find_quantities(
     else:
         hits = lex.master.finditer(text)
     for m in hits:
-        if spans and _in_skip(m.start(), m.end(), spans):
+        if in_sorted_spans(m.start(), m.end(), spans):
             continue
         q: Quantity | None
         kind = m.lastgroup  # the enclosing group: "rng" closes inside "amt"

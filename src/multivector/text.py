@@ -5,6 +5,7 @@ All return stand-off spans (start, end) into the unchanged text.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -214,3 +215,21 @@ def trie_regex(phrases: Iterable[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return build(trie)
+
+
+def sorted_spans(spans: Iterable[tuple[int, int] | Any]) -> list[tuple[int, int]]:
+    """`spans` (tuples or records with start/end) as sorted (start, end) tuples, the form
+    `in_sorted_spans` bisects."""
+    return sorted(s if isinstance(s, tuple) else (s.start, s.end) for s in spans)
+
+
+def in_sorted_spans(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps one of `spans` (from `sorted_spans`, mostly disjoint).
+
+    Bisection instead of a pass over all spans: only the last three that start before `end`
+    are tested, which suffices while spans rarely nest or overlap.
+    """
+    if not spans:
+        return False
+    i = bisect.bisect_right(spans, (end, end))
+    return any(s < end and start < e for s, e in spans[max(0, i - 3) : i])
