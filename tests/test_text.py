@@ -11,6 +11,7 @@ from multivector.text import (
     WordStartFinder,
     ascii_lower,
     caseless_pattern,
+    covering,
     in_sorted_spans,
     matches_at,
     sentence_spans,
@@ -112,3 +113,23 @@ def test_in_sorted_spans(start: int, end: int, inside: bool) -> None:
     spans = sorted_spans([(30, 40), _Record(5, 10), (20, 25)])
     assert in_sorted_spans(start, end, spans) is inside
     assert in_sorted_spans(start, end, []) is False
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "covered_by"),
+    [
+        (0, 10, 0),  # inside the first record
+        (8, 14, 1),  # 4 of 6 in the second and the third: the first of them
+        (5, 15, 0),  # half in the first, half in the second: the first, at exactly half
+        (12, 20, 1),
+        (15, 30, None),  # covered by less than half
+        (40, 50, None),  # by nothing
+        (0, 0, None),  # an empty span
+    ],
+)
+def test_covering_takes_the_record_covering_most_and_at_least_half(
+    start: int, end: int, covered_by: int | None
+) -> None:
+    records = [_Record(0, 10), _Record(10, 20), _Record(10, 20)]
+    found = covering(start, end, records)
+    assert found is (None if covered_by is None else records[covered_by])

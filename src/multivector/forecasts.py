@@ -30,6 +30,7 @@ from .text import (
     WordStartFinder,
     ascii_lower,
     caseless_pattern,
+    covering,
     in_sorted_spans,
     matches_at,
     paragraph_spans,
@@ -694,13 +695,8 @@ def _past_year(match: re.Match[str], published: str | None, lex: ForecastLexicon
 
 def _speaker(quotes: Sequence[Quote], start: int, end: int) -> str | None:
     """The speaker of the quote that encloses (most of) the forecast."""
-    best, best_overlap = None, 0
-    for q in quotes:
-        if q.start < end and start < q.end:  # most quotes lie elsewhere: a cheap test first
-            overlap = min(q.end, end) - max(q.start, start)
-            if overlap > best_overlap and overlap * 2 >= end - start:
-                best, best_overlap = q, overlap
-    return best.speaker if best else None
+    quote = covering(start, end, quotes)
+    return quote.speaker if quote is not None else None
 
 
 class _MentionIndex:

@@ -33,7 +33,7 @@ from .records import (
     Quote,
     Statement,
 )
-from .text import ascii_lower, caseless_pattern, overlaps, sentence_spans
+from .text import ascii_lower, caseless_pattern, covering, overlaps, sentence_spans
 from .vectors import VectorSet, load_vectors
 
 _WORD = re.compile(r"[\w'’-]+|n't")
@@ -193,16 +193,6 @@ def polarity_of(intensity: float, threshold: float) -> Polarity:
     return "neutral"
 
 
-def _covering(start: int, end: int, records: Sequence[Quote] | Sequence[Forecast]) -> Any:
-    """The record whose span covers most of [start, end), if it covers at least half."""
-    best, best_overlap = None, 0
-    for record in records:
-        overlap = min(end, record.end) - max(start, record.start)
-        if overlap > best_overlap:
-            best, best_overlap = record, overlap
-    return best if best is not None and best_overlap * 2 >= end - start else None
-
-
 def _modality(
     start: int,
     end: int,
@@ -256,7 +246,7 @@ def find_statements(
         partners = tuple(dict.fromkeys(m.actor for m in inside if m.actor != focus))
         if not (has_focus and partners):
             continue
-        quote = _covering(start, end, quotes)
+        quote = covering(start, end, quotes)
         intensity = score_tone(text, start, end, rules)
         out.append(
             Statement(

@@ -9,7 +9,7 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from .config import load_data
 
@@ -233,3 +233,26 @@ def in_sorted_spans(start: int, end: int, spans: Sequence[tuple[int, int]]) -> b
         return False
     i = bisect.bisect_right(spans, (end, end))
     return any(s < end and start < e for s, e in spans[max(0, i - 3) : i])
+
+
+class _Spanned(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+_SpannedT = TypeVar("_SpannedT", bound=_Spanned)
+
+
+def covering(start: int, end: int, records: Iterable[_SpannedT]) -> _SpannedT | None:
+    """The record overlapping [start, end) most (the first on ties) if it covers at least half
+    of it: the quote a sentence or a forecast belongs to."""
+    best, best_overlap = None, 0
+    for record in records:
+        if record.start < end and start < record.end:  # most lie elsewhere: a cheap test first
+            overlap = min(end, record.end) - max(start, record.start)
+            if overlap > best_overlap:
+                best, best_overlap = record, overlap
+    return best if best is not None and best_overlap * 2 >= end - start else None
