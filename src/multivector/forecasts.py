@@ -73,11 +73,6 @@ class _Caseless(NamedTuple):
         return self.lower, lowered
 
 
-def _words(items: Iterable[str]) -> str:
-    """Alternation of phrases (longest first, spaces matching any blank run), as a trie."""
-    return trie_regex({p.lower() for p in items})
-
-
 @dataclass(frozen=True)
 class HorizonRule:
     name: str
@@ -142,7 +137,7 @@ class ForecastLexicon:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> ForecastLexicon:
         cues, excl, span = data["cues"], data["exclude"], data["span"]
-        adverbs = _words(excl.get("can_adverbs", ["also"]))
+        adverbs = trie_regex(excl.get("can_adverbs", ["also"]))
         leads = [w.lower() for w in data.get("horizon_settings", {}).get("leads", ["in"])]
         firsts = re.escape("".join(sorted({w[0] for w in leads})))
         kinds: dict[str, str] = {}
@@ -153,15 +148,15 @@ class ForecastLexicon:
         bare = {c.lower() for c in span.get("bare_connectives", ())}
         conns = [c for c in span["connectives"] if c.lower() not in bare]
         connective = _Caseless.of(
-            rf"(?:(?:{_words(conns)}|{_words(bare)})\s*,\s*|(?:{_words(bare)})\s+)"
+            rf"(?:(?:{trie_regex(conns)}|{trie_regex(bare)})\s*,\s*|(?:{trie_regex(bare)})\s+)"
         )
         gap = int(span.get("frame_gap", 4))
-        verbs = _words(span["reporting_verbs"])
+        verbs = trie_regex(span["reporting_verbs"])
         frame = _Caseless.of(
             rf"\b(?:{verbs})\b(?:[\s,]+[\w'’.-]+){{0,{gap}}}?[\s,]+that\s+|\b(?:{verbs})\s*:\s*[\"“]?"
         )
-        splits = _words(s.strip(" ,") for s in span["clause_splits"])
-        and_before = _words(span["and_split_before"])
+        splits = trie_regex(s.strip(" ,") for s in span["clause_splits"])
+        and_before = trie_regex(span["and_split_before"])
         # Every split opens with a punctuation mark, matched first (each alternative then
         # looks back at it): the engine then skips from mark to mark instead of trying every
         # alternative at every position.
@@ -190,35 +185,35 @@ class ForecastLexicon:
             lowercase_only=frozenset(c.lower() for c in cues.get("lowercase_only", ())),
             scheduled=frozenset(v.lower() for v in excl["scheduled_verbs"]),
             scheduled_window=int(excl.get("scheduled_window", 8)),
-            day=_Caseless.of(rf"\b(?:{_words(excl['day_markers'])})\b"),
+            day=_Caseless.of(rf"\b(?:{trie_regex(excl['day_markers'])})\b"),
             not_after_can_re=re.compile(
-                rf"\s+(?:(?:{adverbs})\s+)?(?:{_words(excl['not_after_can'])})\b", re.IGNORECASE
+                rf"\s+(?:(?:{adverbs})\s+)?(?:{trie_regex(excl['not_after_can'])})\b", re.IGNORECASE
             ),
             past_modals=frozenset(m.lower() for m in excl.get("past_modals", ())),
             have_done_re=re.compile(
                 r"\s+(?:not\s+|also\s+|already\s+)?have\s+(?:\w+ed|"
-                + _words(excl.get("past_participles", ["been"]))
+                + trie_regex(excl.get("past_participles", ["been"]))
                 + r")\b",
                 re.IGNORECASE,
             ),
             can_requires_re=re.compile(
-                rf"\s+(?:(?:{adverbs})\s+)?(?:{_words(excl.get('can_requires', ['be']))})\b",
+                rf"\s+(?:(?:{adverbs})\s+)?(?:{trie_regex(excl.get('can_requires', ['be']))})\b",
                 re.IGNORECASE,
             ),
             blockers_before=frozenset(w.lower() for w in excl["blockers_before"]),
             relative=frozenset(w.lower() for w in excl["relative_pronouns"]),
-            embedding=_Caseless.of(rf"\b(?:{_words(excl['embedding_words'])})\b"),
+            embedding=_Caseless.of(rf"\b(?:{trie_regex(excl['embedding_words'])})\b"),
             question_words=frozenset(w.lower() for w in excl["question_words"]),
             headline_not_before_to=frozenset(w.lower() for w in excl["headline_not_before_to"]),
             connective=connective,
-            intro=_Caseless.of(rf"(?:{_words(span['intro_openers'])})\b"),
+            intro=_Caseless.of(rf"(?:{trie_regex(span['intro_openers'])})\b"),
             frame=frame,
             tail_attribution=_Caseless.of(
                 rf",\s*[\"”»]?\s*(?:[\w'’.-]+\s+){{1,5}}(?:{verbs})[\s.!?\"”’]*$"
             ),
             dateline_re=re.compile(span.get("dateline", r"(?!x)x")),
             bare_frame_re=re.compile(
-                rf"(?:[\w'’.-]+\s+){{1,5}}?(?:{_words(span.get('bare_frame_verbs', ()))})\s+"
+                rf"(?:[\w'’.-]+\s+){{1,5}}?(?:{trie_regex(span.get('bare_frame_verbs', ()))})\s+"
                 rf"(?=(?:the|a|an|it|he|she|they|we|i|this|there|(?-i:[A-Z]\w*))\b)(?!that\b)",
                 re.IGNORECASE,
             ),

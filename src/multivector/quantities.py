@@ -45,11 +45,6 @@ _WORD_SPLIT = re.compile(r"[\s-]+")
 _SPACES = re.compile(r"\s+")
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex matching any of `words` (longest first), as a fast prefix trie."""
-    return trie_regex({w for w in words})
-
-
 @dataclass(frozen=True)
 class QuantityLexicon:
     """The compiled vocabularies of `quantities.toml`."""
@@ -109,28 +104,28 @@ class QuantityLexicon:
         scales = {k.lower(): float(v) for k, v in num["scales"].items()}
         ordinals = {k.lower(): float(v) for k, v in num["ordinals"].items()}
         range_words = [w for w in num.get("range_words", ["to", "or"])]
-        numw = _alternation([*cardinals, *scales])
-        scalew = _alternation(scales)
-        syms = _alternation(units["currency_symbols"])
+        numw = trie_regex([*cardinals, *scales])
+        scalew = trie_regex(scales)
+        syms = trie_regex(units["currency_symbols"])
         digits = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
         words = rf"(?:{numw})(?:(?:\s+and\s+|[\s-]+)(?:{numw}))*"
         amount = rf"(?:(?:{syms})\s?)?\b(?:{digits}(?:\s?(?:{scalew})\b)?|{words}\b)"
-        joiner = rf"(?:\s*[-–]\s*(?=[\d$€£¥₸₽₹])|\s+(?:{_alternation(range_words)})\s+)"
-        time_sing = _alternation(k for k in units["time"] if not k.endswith("s"))
+        joiner = rf"(?:\s*[-–]\s*(?=[\d$€£¥₸₽₹])|\s+(?:{trie_regex(range_words)})\s+)"
+        time_sing = trie_regex(k for k in units["time"] if not k.endswith("s"))
         # Every hit starts with a digit, a currency symbol or a whole lead word: one lookahead
         # (a single trie) rejects the other positions before the three alternatives are tried.
         frames = ["next", "last", "past", "coming"]  # "the" leads only "the next year or two"
         lead_words = [*cardinals, *scales, *ordinals, *frames, *(f"the {w}" for w in frames)]
         symbols = re.escape("".join(sorted({k[0].lower() for k in units["currency_symbols"]})))
-        lead = rf"(?=[\d{symbols}]|(?<!\w)(?:{_alternation(lead_words)})(?!\w))"
+        lead = rf"(?=[\d{symbols}]|(?<!\w)(?:{trie_regex(lead_words)})(?!\w))"
         master_source = (
             rf"{lead}(?:(?P<yo>\b(?:the\s+)?(?:next|last|past|coming)\s+(?:{time_sing})\s+or\s+"
-            rf"(?:{_alternation(k for k, v in cardinals.items() if 1 < v < 10)})\b)"
-            rf"|(?P<ord>\b(?:\d+(?:st|nd|rd|th)|{_alternation(ordinals)})\b)"
+            rf"(?:{trie_regex(k for k, v in cardinals.items() if 1 < v < 10)})\b)"
+            rf"|(?P<ord>\b(?:\d+(?:st|nd|rd|th)|{trie_regex(ordinals)})\b)"
             rf"|(?P<amt>{amount}(?P<rng>{joiner}{amount})?))"
         )
         unit_words = {**units["measures"], **units["time"], **units["currency_words"]}
-        unit_alts = _alternation(k for k in unit_words if k != "%")
+        unit_alts = trie_regex(k for k in unit_words if k != "%")
         unit_re = re.compile(
             rf"(?:(?P<pct>[ \t]?%)|[ \t-]?(?P<u>{unit_alts})(?!\w))",
             re.IGNORECASE,
@@ -164,7 +159,7 @@ class QuantityLexicon:
             lead_finder=(
                 None
                 if any(re.search(r"\s", k) for k in units["currency_symbols"])
-                else WordStartFinder.of(rf"\d|{_alternation(lead_words)}")
+                else WordStartFinder.of(rf"\d|{trie_regex(lead_words)}")
             ),
             unit_re=unit_re,
             range_split=re.compile(joiner, re.IGNORECASE),
