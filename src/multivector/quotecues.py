@@ -64,7 +64,6 @@ class QuoteCues:
     state_tail_re: re.Pattern[str]
     state_tail_lower: re.Pattern[str] | None
     state_bodies: re.Pattern[str] | None
-    singular_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
     state_label: str
     not_names: frozenset[str]
@@ -280,7 +279,6 @@ def _speaker_fields(speakers: Mapping[str, Any], direct: Mapping[str, Any]) -> d
         "state_tail_lower": caseless_pattern(state_tail_re.pattern),
         "between_chars": _between_chars(speakers["between"]),
         "between_ends": tuple(sorted({b.split()[-1] for b in speakers["between"]} | {"ly"})),
-        "singular_pronouns": frozenset(p.lower() for p in speakers["singular_pronouns"]),
         "plural_pronouns": frozenset(p.lower() for p in speakers["plural_pronouns"]),
         "state_label": str(speakers.get("state_label", "Government of {country}")),
         "country_names": dict(speakers.get("country_names", {})),

@@ -66,8 +66,8 @@ class QuoteContext:
         self.paragraphs = paragraph_spans(text)
         self.paragraph_starts = [p[0] for p in self.paragraphs]
         self.history: list[tuple[int, Speaker]] = []  # (mention position, speaker)
-        self.quoted: list[tuple[int, int]] = []  # direct quote spans (no antecedents inside)
-        self._quoted_starts: list[int] = []  # the union of `quoted`, for bisecting
+        # the direct quotes' spans merged (no antecedents inside), for bisecting
+        self._quoted_starts: list[int] = []
         self._quoted_ends: list[int] = []
         self._named: dict[int, bool] = {}  # by id() of the persons above
         self.focus = focus
@@ -117,7 +117,6 @@ class QuoteContext:
     def set_quoted(self, spans: list[tuple[int, int]]) -> None:
         """The direct quotations' spans; positions inside them are merged into disjoint
         sorted spans once, so that `in_quote` bisects instead of testing each."""
-        self.quoted = spans
         starts: list[int] = []
         ends: list[int] = []
         for s, e in sorted(sp for sp in spans if sp[0] < sp[1]):
