@@ -229,11 +229,9 @@ def attribute_after(
     if q.close_pos < 0:
         return None
     start = q.close_pos + 1
-    s_end = (
-        ctx.sentence_span(start)[1]
-        if ctx.sentence_span(start)[1] > start
-        else ctx.paragraph_span(start)[1]
-    )
+    s_end = ctx.sentence_span(start)[1]
+    if s_end <= start:
+        s_end = ctx.paragraph_span(start)[1]
     limit = min(s_end, ctx.paragraph_span(q.close_pos)[1], start + 160)
     seg = text[start:limit]
     if seg.startswith(","):  # '"...", he said' - the comma outside the marks

@@ -13,7 +13,7 @@ from typing import Any
 
 from .quotecues import QuoteCues
 from .speakers import QuoteContext, Speaker
-from .text import ascii_lower, matches_at, overlaps
+from .text import matches_at, overlaps
 
 _CONJUNCTION_RE = re.compile(r"(?:and|but|while|as)\b")
 _PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|seems|appears)\b[^,]*$")
@@ -67,7 +67,7 @@ def _clause_end(text: str, start: int, sent_end: int) -> int:
 def find_indirect(
     text: str, cues: QuoteCues, ctx: QuoteContext, skip: Sequence[Any]
 ) -> list[Indirect]:
-    starts = _cue_starts(text, cues)
+    starts = _cue_starts(text, cues, ctx.lowered)
     found = [
         *_verb_cues(text, cues, ctx, starts),
         *_prefix_cues(text, cues, ctx),
@@ -77,9 +77,9 @@ def find_indirect(
     return [c for c in found if c.end - c.start > 3 and not overlaps(c.start, c.end, skip)]
 
 
-def _cue_starts(text: str, cues: QuoteCues) -> list[int]:
-    """The word starts where a reporting verb or "according" may begin (a superset)."""
-    lowered = ascii_lower(text)
+def _cue_starts(text: str, cues: QuoteCues, lowered: str | None) -> list[int]:
+    """The word starts where a reporting verb or "according" may begin (a superset);
+    `lowered` is `ascii_lower(text)`, which the context already holds."""
     if lowered is None:
         return cues.cue_starts_cased.starts(text)
     return cues.cue_starts.starts(lowered)
@@ -292,9 +292,10 @@ def _prefix_cue(text: str, m: re.Match[str], ctx: QuoteContext) -> Indirect | No
         return None  # mid-sentence: handled as a medial cue
     content = _skip_space(text, m.end())
     apposition = ctx.cues.apposition_re.match(text, content, s_end)
-    if apposition is not None and ctx.persons_in(*who):
+    names_person = bool(ctx.persons_in(*who))
+    if apposition is not None and names_person:
         content = _skip_space(text, apposition.end())  # "Sara Lind, an analyst at X, ..."
-    if not ctx.persons_in(*who):
+    if not names_person:
         # "According to the researcher at X, the head of Y Z Name, <clause>"
         for s, e, _person in ctx.persons_in(who[1], min(s_end, who[1] + 300)):
             between = text[who[1] : e]
