@@ -27,6 +27,7 @@ from .pipeline import Resources, step
 from .quantities import load_lexicon as load_quantity_lexicon
 from .records import Article, Forecast, Mention, Quote
 from .text import (
+    Caseless,
     WordStartFinder,
     ascii_lower,
     caseless_pattern,
@@ -55,24 +56,6 @@ _OPEN_QUOTES = " \t\"'“‘«"
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.IGNORECASE)
 
 
-class _Caseless(NamedTuple):
-    """A case-insensitive pattern and, when it can have one, its twin for `ascii_lower` copies:
-    both find the same spans, and the engine scans the lower-case copy up to twice as fast."""
-
-    ignorecase: re.Pattern[str]
-    lower: re.Pattern[str] | None
-
-    @classmethod
-    def of(cls, source: str) -> _Caseless:
-        return cls(re.compile(source, re.IGNORECASE), caseless_pattern(source))
-
-    def on(self, text: str, lowered: str | None) -> tuple[re.Pattern[str], str]:
-        """The pattern to use and the string (`text` or its lower-case copy) to scan with it."""
-        if self.lower is None or lowered is None:
-            return self.ignorecase, text
-        return self.lower, lowered
-
-
 @dataclass(frozen=True)
 class HorizonRule:
     name: str
@@ -92,22 +75,22 @@ class ForecastLexicon:
     lowercase_only: frozenset[str]
     scheduled: frozenset[str]
     scheduled_window: int
-    day: _Caseless
+    day: Caseless
     not_after_can_re: re.Pattern[str]
     can_requires_re: re.Pattern[str]
     past_modals: frozenset[str]
     have_done_re: re.Pattern[str]
     blockers_before: frozenset[str]
     relative: frozenset[str]
-    embedding: _Caseless
+    embedding: Caseless
     question_words: frozenset[str]
     headline_not_before_to: frozenset[str]
-    connective: _Caseless
-    intro: _Caseless
-    frame: _Caseless
+    connective: Caseless
+    intro: Caseless
+    frame: Caseless
     bare_frame_re: re.Pattern[str]
     attribution_re: re.Pattern[str]
-    tail_attribution: _Caseless
+    tail_attribution: Caseless
     dateline_re: re.Pattern[str]
     trailing_cuts: tuple[str, ...]
     split_re: re.Pattern[str]
@@ -147,12 +130,12 @@ class ForecastLexicon:
         cue_source = rf"(?<![\w'’])(?:{trie_regex(kinds)})(?!\w)"
         bare = {c.lower() for c in span.get("bare_connectives", ())}
         conns = [c for c in span["connectives"] if c.lower() not in bare]
-        connective = _Caseless.of(
+        connective = Caseless.of(
             rf"(?:(?:{trie_regex(conns)}|{trie_regex(bare)})\s*,\s*|(?:{trie_regex(bare)})\s+)"
         )
         gap = int(span.get("frame_gap", 4))
         verbs = trie_regex(span["reporting_verbs"])
-        frame = _Caseless.of(
+        frame = Caseless.of(
             rf"\b(?:{verbs})\b(?:[\s,]+[\w'’.-]+){{0,{gap}}}?[\s,]+that\s+|\b(?:{verbs})\s*:\s*[\"“]?"
         )
         splits = trie_regex(s.strip(" ,") for s in span["clause_splits"])
@@ -185,7 +168,7 @@ class ForecastLexicon:
             lowercase_only=frozenset(c.lower() for c in cues.get("lowercase_only", ())),
             scheduled=frozenset(v.lower() for v in excl["scheduled_verbs"]),
             scheduled_window=int(excl.get("scheduled_window", 8)),
-            day=_Caseless.of(rf"\b(?:{trie_regex(excl['day_markers'])})\b"),
+            day=Caseless.of(rf"\b(?:{trie_regex(excl['day_markers'])})\b"),
             not_after_can_re=re.compile(
                 rf"\s+(?:(?:{adverbs})\s+)?(?:{trie_regex(excl['not_after_can'])})\b", re.IGNORECASE
             ),
@@ -202,13 +185,13 @@ class ForecastLexicon:
             ),
             blockers_before=frozenset(w.lower() for w in excl["blockers_before"]),
             relative=frozenset(w.lower() for w in excl["relative_pronouns"]),
-            embedding=_Caseless.of(rf"\b(?:{trie_regex(excl['embedding_words'])})\b"),
+            embedding=Caseless.of(rf"\b(?:{trie_regex(excl['embedding_words'])})\b"),
             question_words=frozenset(w.lower() for w in excl["question_words"]),
             headline_not_before_to=frozenset(w.lower() for w in excl["headline_not_before_to"]),
             connective=connective,
-            intro=_Caseless.of(rf"(?:{trie_regex(span['intro_openers'])})\b"),
+            intro=Caseless.of(rf"(?:{trie_regex(span['intro_openers'])})\b"),
             frame=frame,
-            tail_attribution=_Caseless.of(
+            tail_attribution=Caseless.of(
                 rf",\s*[\"”»]?\s*(?:[\w'’.-]+\s+){{1,5}}(?:{verbs})[\s.!?\"”’]*$"
             ),
             dateline_re=re.compile(span.get("dateline", r"(?!x)x")),

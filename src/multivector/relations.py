@@ -33,7 +33,7 @@ from .records import (
     Quote,
     Statement,
 )
-from .text import ascii_lower, caseless_pattern, covering, overlaps, sentence_spans
+from .text import Caseless, ascii_lower, covering, overlaps, sentence_spans
 from .vectors import VectorSet, load_vectors
 
 _WORD = re.compile(r"[\w'’-]+|n't")
@@ -51,8 +51,7 @@ def _first_chars(firsts: set[str]) -> str:
 class Lexicon:
     """Terms compiled once: a single alternation regex plus term -> categories lookup."""
 
-    pattern: re.Pattern[str]
-    lower_pattern: re.Pattern[str] | None  # `pattern` for `ascii_lower` copies, when it can be
+    pattern: Caseless
     exact: Mapping[str, tuple[str, ...]]
     prefixes: Mapping[str, tuple[str, ...]]
     prefix_lengths: tuple[int, ...]  # longest first: the longest matching prefix wins
@@ -79,8 +78,7 @@ class Lexicon:
             r"(?<![\w-])" + _first_chars(firsts) + "(?:" + "|".join(alternatives) + r")(?![\w-])"
         )
         return cls(
-            re.compile(source, re.I),
-            caseless_pattern(source),
+            Caseless.of(source),
             {k: tuple(v) for k, v in exact.items()},
             {k: tuple(v) for k, v in prefixes.items()},
             tuple(sorted({len(k) for k in prefixes}, reverse=True)),
@@ -99,12 +97,8 @@ class Lexicon:
     def find(self, text: str, start: int, end: int) -> list[tuple[int, str]]:
         """(offset, category) of every term occurrence in text[start:end]."""
         found = []
-        low = ascii_lower(text) if self.lower_pattern is not None else None
-        if low is not None and self.lower_pattern is not None:
-            matches = self.lower_pattern.finditer(low, start, end)
-        else:
-            matches = self.pattern.finditer(text, start, end)
-        for match in matches:
+        pattern, scanned = self.pattern.on(text, ascii_lower(text))
+        for match in pattern.finditer(scanned, start, end):
             for category in self.categories(match.group()):
                 found.append((match.start(), category))
         return found
