@@ -259,7 +259,9 @@ def _actors(
 
 
 def _covered(starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> list[bool]:
-    """For each position (sorted), whether one of the sorted, disjoint spans holds it."""
+    """For each position (sorted), whether any of the spans holds it.
+
+    The spans may overlap: each marks its own positions, so the union needs no merge."""
     out = [False] * len(starts)
     for s, e in spans:
         lo, hi = bisect_left(starts, s), bisect_left(starts, e)
@@ -356,7 +358,7 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
         para_firsts=para_firsts,
         quote=_cover(starts, quotes),
         actors=actors,
-        skip=_covered(starts, _merge_spans(skips)),
+        skip=_covered(starts, skips),
     )
     return Doc(
         text=text,
@@ -373,16 +375,6 @@ def document(text: str, mentions: Sequence[Mention], skip: Sequence[tuple[int, i
         ascii=ascii,
         starts=starts,
     )
-
-
-def _merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(e, out[-1][1]))
-        else:
-            out.append((s, e))
-    return out
 
 
 # --------------------------------------------------------------------------- role phrases
