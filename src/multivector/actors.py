@@ -23,10 +23,11 @@ from typing import Any, NamedTuple, cast
 import ahocorasick
 import pycountry
 
-from .config import data_path, load_data, load_toml
+from .config import data_path, load_toml
 from .errors import ConfigError
 from .pipeline import Resources, step
 from .records import Article, Mention, MentionKind
+from .text import abbreviations
 
 #: Lists of surface forms an [actor.CODE] table may hold: the role of each form and its
 #: mention kind (None: the actor's own kind).
@@ -352,11 +353,6 @@ def _prev_word(text: str, reverse: str, start: int) -> tuple[str, bool] | None:
     return m.group(1)[::-1], (not before or before[-1] in _SENTENCE_START)
 
 
-@functools.lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
-    return frozenset(load_data("abbreviations.toml").get("abbreviations", []))
-
-
 def _next_word(text: str, end: int) -> str | None:
     m = _NEXT_WORD.match(text, end, end + _WINDOW)
     return m.group(1) if m else None
@@ -374,7 +370,7 @@ def _guard_ok(
         if prev and prev[0][0].isupper():
             word, opens_sentence = prev
             if word.endswith("."):
-                if word[:-1] in _abbreviations():
+                if word[:-1] in abbreviations():
                     return False  # a title: "Mr. Jordan"
             elif not opens_sentence or word.lower() not in gaz.cues.openers:
                 return False

@@ -26,7 +26,9 @@ _WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 
 
 @functools.lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
+def abbreviations() -> frozenset[str]:
+    """Words written with a full stop that ends no sentence ("Mr", "Gen"); read once, shared
+    by the sentence splitter and the country finder's title guard."""
     return frozenset(load_data("abbreviations.toml")["abbreviations"])
 
 
@@ -53,7 +55,7 @@ def _ends_sentence(text: str, stop: int, after: int) -> bool:
     if text[after : after + 1].islower():  # (an empty string is not lower case)
         return False
     token = _word_before(text, stop - 1).lstrip("\"'“‘«(")
-    return not (token in _abbreviations() or (len(token) == 1 and token.isupper()))
+    return not (token in abbreviations() or (len(token) == 1 and token.isupper()))
 
 
 def _word_before(text: str, pos: int) -> str:
