@@ -1,6 +1,7 @@
-"""Small, fast text helpers shared by the extraction steps: paragraphs, sentences, words.
+"""Small, fast text helpers shared by the extraction steps: paragraphs, sentences, span
+overlap, and caseless or trie patterns matched at word starts.
 
-All return stand-off spans (start, end) into the unchanged text.
+Spans are stand-off (start, end) pairs into the unchanged text.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from .config import load_data
@@ -22,7 +23,6 @@ _PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
 # taken too: the next sentence starts after it. Group 1 is the end itself.
 _SENTENCE_END = re.compile(r"([.!?…]+[\"'”’»)\]]*)(?=\s)[^\S\n]*+(?=\S)")
 _LAST_WORD = 40  # characters looked back for the word before a full stop, before a slow walk
-_WORD = re.compile(r"\w+(?:[-'’.]\w+)*", re.UNICODE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,12 +106,6 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if cursor < p_end:
             spans.append((cursor, p_end))
     return spans
-
-
-def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
-    """Word tokens (letters/digits, with inner hyphens, apostrophes and dots)."""
-    for match in _WORD.finditer(text, start, len(text) if end is None else end):
-        yield match.span()
 
 
 def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]] | Sequence[object]) -> bool:
