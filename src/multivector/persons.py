@@ -554,8 +554,8 @@ def _link(doc: Doc, lists: NameLists, segments: Segments, persons: list[_P]) -> 
             k = words.index(last_tok) + 1 if last_tok in words else k + 1
 
 
-def _collect_roles(doc: Doc, lists: NameLists, persons: list[_P]) -> frozenset[int]:
-    """Roles written around the name mentions; returns the tokens that are names."""
+def _collect_roles(doc: Doc, lists: NameLists, persons: list[_P]) -> None:
+    """Roles written around the name mentions; the name tokens block a role chain."""
     blocked: set[int] = set()
     for p in persons:
         for m in p.mentions:
@@ -575,7 +575,6 @@ def _collect_roles(doc: Doc, lists: NameLists, persons: list[_P]) -> frozenset[i
                 if role:
                     p.roles.append(role)
             p.roles.extend(predicate_roles(doc, lists, b))
-    return frozen
 
 
 # --------------------------------------------------------------------------- descriptions
@@ -595,9 +594,7 @@ class _Desc:
     quote: int
 
 
-def _descriptions(
-    doc: Doc, lists: NameLists, persons: Sequence[_P], names: frozenset[int]
-) -> list[_Desc]:
+def _descriptions(doc: Doc, lists: NameLists, persons: Sequence[_P]) -> list[_Desc]:
     """Definite descriptions of one person: "the president", "the new Kazakh leader"."""
     taken = [(r.start, r.end) for p in persons for r in p.roles]
     taken += [(m.start, m.end) for p in persons for m in p.mentions]
@@ -845,8 +842,8 @@ def find_persons(
     segments = _segments(doc, lists)
     persons = _cluster(_candidates(doc, lists, segments, extra))
     _link(doc, lists, segments, persons)
-    name_toks = _collect_roles(doc, lists, persons)
-    _bind(doc, lists, persons, _descriptions(doc, lists, persons, name_toks))
+    _collect_roles(doc, lists, persons)
+    _bind(doc, lists, persons, _descriptions(doc, lists, persons))
     return _emit(doc, persons)
 
 
