@@ -750,17 +750,22 @@ def _attach(doc: Doc, lists: NameLists, p: _P, d: _Desc) -> None:
     sent = doc.sentence_at(d.start)
     p.mentions.append(_Ment(d.start, d.end, d.para, d.quote, False, "desc", sent=sent))
     p.mentions.sort(key=lambda m: m.start)
-    words = doc.text[d.start : d.end].split()
-    first = words[0].casefold()
-    text = " ".join(words[1:]) if first in ("the", "his", "her") else doc.text[d.start : d.end]
-    start = (
-        d.end - len(doc.text[d.start : d.end].split(None, 1)[-1])
-        if first in ("the", "his", "her")
-        else d.start
-    )
+    phrase = doc.text[d.start : d.end]
+    text = _without_determiner(phrase)
+    # a stripped determiner (text then differs): the role starts at the next word
+    start = d.start if text == phrase else d.end - len(phrase.split(None, 1)[-1])
     p.roles.append(
         Role(text, start, d.end, d.noun, d.cls, d.former, d.ordinal, d.current, d.country)
     )
+
+
+def _without_determiner(phrase: str) -> str:
+    """A description as a role's text or a label: "the president" says "president".
+
+    A phrase opening with "the", "his" or "her" gives its other words joined by single
+    spaces; any other phrase is returned as written."""
+    words = phrase.split()
+    return " ".join(words[1:]) if words[0].casefold() in ("the", "his", "her") else phrase
 
 
 # --------------------------------------------------------------------------- output
@@ -771,9 +776,7 @@ def _canonical(doc: Doc, p: _P) -> tuple[str, str]:
     names = [m for m in p.mentions if m.kind == "name"]
     if not names:
         noun, country = p.office or ("person", "")
-        first_desc = doc.text[p.mentions[0].start : p.mentions[0].end]
-        words = first_desc.split()
-        label = " ".join(words[1:]) if words[0].casefold() in ("the", "his", "her") else first_desc
+        label = _without_determiner(doc.text[p.mentions[0].start : p.mentions[0].end])
         return label[:1].upper() + label[1:], f"office:{noun}:{country}"
     starts = doc.toks.cols.starts
     forms = [doc.text[starts[m.tok] : m.end] for m in names if m.full]  # full names first
