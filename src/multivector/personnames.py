@@ -137,12 +137,12 @@ class NameLists:
     def load(cls, path: str | Path | None = None) -> NameLists:
         data = load_data("persons.toml", path)
         names, roles = data.get("names", {}), data.get("roles", {})
+        stop_data, cues = data.get("stop", {}), data.get("cues", {})
         role_class = {}
         for cls_name in ("neutral", "expert", "government", "head"):
             for noun in roles.get(cls_name, []):
                 role_class[noun.casefold()] = cls_name
-        modifiers = frozenset(m.casefold() for m in roles.get("modifiers", []))
-        stop_data = data.get("stop", {})
+        modifiers = _folded(roles.get("modifiers", []))
         stop = {
             w.casefold()
             for w in [*stop_data.get("words", []), *stop_data.get("function_words", [])]
@@ -152,31 +152,28 @@ class NameLists:
             given=frozenset(fold_name(n) for n in names.get("given", [])),
             surname_first=frozenset(fold_name(n) for n in names.get("surname_first", [])),
             particles=frozenset(names.get("particles", [])),
-            honorifics=frozenset(
-                h.casefold() for h in data.get("titles", {}).get("honorifics", [])
-            ),
+            honorifics=_folded(data.get("titles", {}).get("honorifics", [])),
             role_class=role_class,
             modifiers=modifiers,
-            former=frozenset(m.casefold() for m in roles.get("former", [])),
-            ordinals=frozenset(m.casefold() for m in roles.get("ordinals", [])),
-            speech=frozenset(v.casefold() for v in data.get("cues", {}).get("speech_verbs", [])),
+            former=_folded(roles.get("former", [])),
+            ordinals=_folded(roles.get("ordinals", [])),
+            speech=_folded(cues.get("speech_verbs", [])),
             stop=frozenset(stop),
-            chain_nouns=frozenset(data.get("stop", {}).get("chain_nouns", [])),
+            chain_nouns=frozenset(stop_data.get("chain_nouns", [])),
             affiliation=_folded(roles.get("affiliation_words", [])),
             head_of=_folded(roles.get("head_of", [])),
             current=_folded(roles.get("current", [])),
-            adverbs=_folded(data.get("cues", {}).get("adverbs", [])),
-            predicate=_folded(data.get("cues", {}).get("predicate_words", [])),
-            generic=frozenset(n.casefold() for n in roles.get("generic", [])),
-            function_words=frozenset(
-                w.casefold() for w in data.get("stop", {}).get("function_words", [])
-            ),
-            time_words=frozenset(w.casefold() for w in data.get("stop", {}).get("time_words", [])),
+            adverbs=_folded(cues.get("adverbs", [])),
+            predicate=_folded(cues.get("predicate_words", [])),
+            generic=_folded(roles.get("generic", [])),
+            function_words=_folded(stop_data.get("function_words", [])),
+            time_words=_folded(stop_data.get("time_words", [])),
             description=_description_pattern(roles.get("bindable", []), modifiers),
         )
 
 
 def _folded(words: Iterable[str]) -> frozenset[str]:
+    """The words case-folded, as the lists are looked up with folded tokens."""
     return frozenset(w.casefold() for w in words)
 
 
