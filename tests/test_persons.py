@@ -577,3 +577,18 @@ def test_gold_persons_merged_without_false_merges(seeds_dir: Path, gold_dir: Pat
         assert score.false_merges == 0, item.doc
         checked += score.gold_multi_form
     assert checked >= 8
+
+
+def test_capitals_in_is_the_token_scan_it_replaces() -> None:
+    """Doc.capitals_in (bisected) picks the capitalised tokens the old scan over every token
+    picked for an extra span, at every start and end: inside words, on possessives, reversed."""
+    text = "On Monday, Wanjiku Odhiambo's aide met Dr. Jean-Luc Éboué and de Vries in Kyiv.\n"
+    doc = persontext.document(text, [], [(40, 60)])
+    toks = doc.toks
+    for start in range(-1, len(text) + 2):
+        for end in range(-1, len(text) + 2):
+            scanned = [
+                x for x in range(len(toks))
+                if start <= toks[x].start and toks[x].end <= end and toks[x].cap
+            ]  # fmt: skip
+            assert doc.capitals_in(start, end) == scanned, (start, end)

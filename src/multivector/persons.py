@@ -358,10 +358,7 @@ def _candidates(
         if cand:
             cands.append(cand)
     for start, end in extra:
-        seg = [
-            x for x in range(len(toks))
-            if start <= toks[x].start and toks[x].end <= end and toks[x].cap
-        ]  # fmt: skip
+        seg = doc.capitals_in(start, end)
         cand = _name_from(doc, lists, seg, cued=_always) if seg else None
         if cand:
             cands.append(cand)

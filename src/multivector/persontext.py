@@ -166,6 +166,14 @@ class Doc:
             and m.kind in ("country", "demonym", "metonym")
         ]
 
+    def capitals_in(self, start: int, end: int) -> list[int]:
+        """The capitalised tokens wholly inside [start, end), in order: bisected from the
+        sorted columns, where an extra span (a model's entity) once tested every token."""
+        lo = bisect_left(self.toks.cols.starts, start)  # the first starting at or after start
+        hi = bisect_right(self.toks.cols.ends, end)  # tokens never overlap: ends are sorted
+        caps = self.capitals
+        return caps[bisect_left(caps, lo) : bisect_left(caps, hi)]
+
     def quote_of(self, pos: int) -> int:
         for n, (s, e) in enumerate(self.quote_spans):
             if s <= pos < e:
