@@ -59,7 +59,6 @@ class Tok:
     para: int = 0
     quote: int = -1
     actor: str | None = None
-    masked: bool = False
     skip: bool = False
     index: int = -1  # in doc.toks
 
@@ -110,7 +109,7 @@ class Tokens(dict[int, Tok]):
         tok = Tok(
             start, c.ends[i], word, word.casefold(), word[0].isupper(), i in c.poss,
             c.sents[i], c.paras[i],
-            c.quote[i], c.actors[i], c.actors[i] is not None, c.skip[i], i,
+            c.quote[i], c.actors[i], c.skip[i], i,
         )  # fmt: skip
         self[i] = tok
         return tok
